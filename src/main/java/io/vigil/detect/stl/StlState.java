@@ -1,0 +1,192 @@
+package io.vigil.detect.stl;
+
+import io.vigil.detect.TailCalibrator;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * Everything the STL detector remembers about one field of one series — and nothing else: the
+ * detector's configuration and work arrays are not state. Small and explicit so a checkpoint of a
+ * million series stays cheap: a ring of the last window of values, the period once resolved, the
+ * recent sampling intervals, and the calibration sample.
+ *
+ * <p>Versioned: {@link #write} starts with {@link #VERSION}; {@link #read} refuses versions it
+ * does not know rather than misreading them.
+ */
+public final class StlState {
+
+    /** Codec version. */
+    public static final int VERSION = 1;
+
+    /** Period not resolved yet (auto-detection still collecting warm-up data). */
+    public static final int UNRESOLVED = -1;
+
+    static final int DELTAS = 9;
+
+    int period = UNRESOLVED;
+    double[] ring;
+    int head;
+    int size;
+    long lastTs = Long.MIN_VALUE;
+    final long[] deltas = new long[DELTAS];
+    int deltaCount;
+    long points;
+    long gapsFilled;
+    long restarts;
+    TailCalibrator calibrator;
+
+    StlState(int ringCapacity, int calibrationWindow) {
+        this.ring = new double[ringCapacity];
+        this.calibrator = new TailCalibrator(calibrationWindow);
+    }
+
+    private StlState() {}
+
+    /** The resolved period: {@link #UNRESOLVED}, 0 for none, or the period in points. */
+    public int period() {
+        return period;
+    }
+
+    /** Points this state has been updated with (its model version). */
+    public long points() {
+        return points;
+    }
+
+    /** Values held in the rolling window. */
+    public int windowSize() {
+        return size;
+    }
+
+    /** Missing points filled so far. */
+    public long gapsFilled() {
+        return gapsFilled;
+    }
+
+    /** Times the window restarted after a gap too long to fill. */
+    public long restarts() {
+        return restarts;
+    }
+
+    void push(double v) {
+        ring[head] = v;
+        head = (head + 1) % ring.length;
+        if (size < ring.length) {
+            size++;
+        }
+    }
+
+    /** Value {@code back} steps before the newest (0 = newest). */
+    double back(int back) {
+        return ring[(head - 1 - back + 2 * ring.length) % ring.length];
+    }
+
+    /** Copies the window, oldest first, into {@code dst}; returns its length. */
+    int copyTo(double[] dst) {
+        int start = (head - size + ring.length) % ring.length;
+        for (int i = 0; i < size; i++) {
+            dst[i] = ring[(start + i) % ring.length];
+        }
+        return size;
+    }
+
+    /** Reallocates the ring to {@code capacity}, keeping the newest values. */
+    void resize(int capacity) {
+        double[] tmp = new double[size];
+        copyTo(tmp);
+        int keep = Math.min(size, capacity);
+        ring = new double[capacity];
+        head = 0;
+        size = 0;
+        for (int i = tmp.length - keep; i < tmp.length; i++) {
+            push(tmp[i]);
+        }
+    }
+
+    void clearWindow() {
+        head = 0;
+        size = 0;
+    }
+
+    void addDelta(long d) {
+        deltas[(int) (deltaCount % DELTAS)] = d;
+        deltaCount++;
+    }
+
+    /** Median of the recent positive sampling intervals, or 0 when fewer than three are known. */
+    long interval() {
+        int n = (int) Math.min(deltaCount, DELTAS);
+        if (n < 3) {
+            return 0;
+        }
+        long[] d = Arrays.copyOf(deltas, n);
+        Arrays.sort(d);
+        return d[n / 2];
+    }
+
+    /** Writes this state. */
+    public void write(DataOutput out) throws IOException {
+        out.writeByte(VERSION);
+        out.writeInt(period);
+        out.writeInt(ring.length);
+        out.writeInt(size);
+        int start = (head - size + ring.length) % ring.length;
+        for (int i = 0; i < size; i++) {
+            out.writeDouble(ring[(start + i) % ring.length]);
+        }
+        out.writeLong(lastTs);
+        out.writeLong(deltaCount);
+        for (long d : deltas) {
+            out.writeLong(d);
+        }
+        out.writeLong(points);
+        out.writeLong(gapsFilled);
+        out.writeLong(restarts);
+        calibrator.write(out);
+    }
+
+    /** Reads what {@link #write} wrote. */
+    public static StlState read(DataInput in) throws IOException {
+        int version = in.readUnsignedByte();
+        if (version != VERSION) {
+            throw new IOException("unknown StlState version " + version + " (this build reads " + VERSION + ")");
+        }
+        StlState s = new StlState();
+        s.period = in.readInt();
+        s.ring = new double[in.readInt()];
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            s.push(in.readDouble());
+        }
+        s.lastTs = in.readLong();
+        s.deltaCount = (int) in.readLong();
+        for (int i = 0; i < DELTAS; i++) {
+            s.deltas[i] = in.readLong();
+        }
+        s.points = in.readLong();
+        s.gapsFilled = in.readLong();
+        s.restarts = in.readLong();
+        s.calibrator = TailCalibrator.read(in);
+        return s;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof StlState s)) {
+            return false;
+        }
+        double[] a = new double[size];
+        double[] b = new double[s.size];
+        copyTo(a);
+        s.copyTo(b);
+        return period == s.period && ring.length == s.ring.length && Arrays.equals(a, b) && lastTs == s.lastTs
+                && deltaCount == s.deltaCount && Arrays.equals(deltas, s.deltas) && points == s.points
+                && gapsFilled == s.gapsFilled && restarts == s.restarts && calibrator.equals(s.calibrator);
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(points) * 31 + period;
+    }
+}

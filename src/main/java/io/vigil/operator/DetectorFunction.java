@@ -1,0 +1,143 @@
+package io.vigil.operator;
+
+import io.vigil.config.JobSpec;
+import io.vigil.detect.DetectorSettings;
+import io.vigil.detect.SeriesScorer;
+import io.vigil.detect.SeriesState;
+import io.vigil.io.flink.VigilTypes;
+import io.vigil.model.InputPoint;
+import io.vigil.model.ScoredPoint;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The detector operator, keyed by series: puts each series' points in event-time order, runs the
+ * series' detectors on them, and emits every point scored. Thin by design: the algorithms live in
+ * {@link SeriesScorer}; this class only moves state and timers.
+ *
+ * <p>Event-time order: a point is buffered (keyed map state, by timestamp) until the watermark
+ * passes it, then scored when its event-time timer fires; timers fire in timestamp order, and
+ * points with the same timestamp keep their arrival order. So the same input gives the same
+ * scores whatever the arrival order within the out-of-orderness bound — which is also what makes a
+ * backtest over a file predict the streaming job. A point at or behind the watermark (admitted by
+ * {@code time.allowedLateness}) is scored at once.
+ *
+ * <p>State per series: {@code series} (all detector state, one versioned object), {@code pending}
+ * (buffered points) and {@code lastSeen}/{@code expiry} (for the idle timeout). A series with no
+ * point for {@code state.seriesTtl} of event time is dropped entirely; it restarts cold if it
+ * comes back. The expiry timer is re-armed lazily (one timer per series, not one per point).
+ */
+public final class DetectorFunction extends KeyedProcessFunction<String, InputPoint, ScoredPoint> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final JobSpec spec;
+
+    private transient ValueState<SeriesState> series;
+    private transient MapState<Long, List<InputPoint>> pending;
+    private transient ValueState<Long> lastSeen;
+    private transient ValueState<Long> expiry;
+    private transient Map<DetectorSettings, SeriesScorer> scorers;
+    private transient Counter scored;
+    private transient Counter anomalies;
+    private transient Counter expired;
+
+    public DetectorFunction(JobSpec spec) {
+        this.spec = spec;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        series = getRuntimeContext().getState(new ValueStateDescriptor<>("series", VigilTypes.SERIES_STATE));
+        pending = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("pending", Types.LONG, new ListTypeInfo<>(VigilTypes.POINT)));
+        lastSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("lastSeen", Types.LONG));
+        expiry = getRuntimeContext().getState(new ValueStateDescriptor<>("expiry", Types.LONG));
+        scorers = new HashMap<>();
+        scored = getRuntimeContext().getMetricGroup().counter("pointsScored");
+        anomalies = getRuntimeContext().getMetricGroup().counter("anomalousPoints");
+        expired = getRuntimeContext().getMetricGroup().counter("seriesExpired");
+    }
+
+    @Override
+    public void processElement(InputPoint p, Context ctx, Collector<ScoredPoint> out) throws Exception {
+        long ts = p.ts();
+        Long seen = lastSeen.value();
+        if (seen == null || ts > seen) {
+            lastSeen.update(ts);
+        }
+        if (expiry.value() == null) {
+            long at = saturatedAdd(ts, spec.seriesTtl().toMillis());
+            expiry.update(at);
+            ctx.timerService().registerEventTimeTimer(at);
+        }
+        if (ts <= ctx.timerService().currentWatermark()) {
+            score(p, out);
+            return;
+        }
+        List<InputPoint> atTs = pending.get(ts);
+        if (atTs == null) {
+            atTs = new ArrayList<>(1);
+            ctx.timerService().registerEventTimeTimer(ts);
+        }
+        atTs.add(p);
+        pending.put(ts, atTs);
+    }
+
+    @Override
+    public void onTimer(long ts, OnTimerContext ctx, Collector<ScoredPoint> out) throws Exception {
+        List<InputPoint> due = pending.get(ts);
+        if (due != null) {
+            pending.remove(ts);
+            for (InputPoint p : due) {
+                score(p, out);
+            }
+        }
+        Long exp = expiry.value();
+        if (exp != null && exp == ts) {
+            long idleUntil = saturatedAdd(lastSeen.value(), spec.seriesTtl().toMillis());
+            if (idleUntil <= ts && pending.isEmpty()) {
+                series.clear();
+                lastSeen.clear();
+                expiry.clear();
+                expired.inc();
+            } else {
+                expiry.update(idleUntil);
+                ctx.timerService().registerEventTimeTimer(idleUntil);
+            }
+        }
+    }
+
+    private void score(InputPoint p, Collector<ScoredPoint> out) throws Exception {
+        SeriesScorer scorer = scorers.computeIfAbsent(spec.detectorsFor(p.series()),
+                d -> new SeriesScorer(d, spec.alerting()));
+        SeriesState s = series.value();
+        if (s == null) {
+            s = scorer.newState();
+        }
+        ScoredPoint result = scorer.score(s, p);
+        series.update(s);
+        scored.inc();
+        if (result.anomalous()) {
+            anomalies.inc();
+        }
+        out.collect(result);
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+}

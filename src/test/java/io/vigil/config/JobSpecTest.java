@@ -1,0 +1,92 @@
+package io.vigil.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vigil.detect.stl.StlConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class JobSpecTest {
+
+    @Test
+    void shippedDefaultJobLoads() {
+        JobSpec spec = JobSpec.load(Path.of("jobs/default.yaml"));
+        assertThat(spec.kafka().inputTopics()).containsExactly("metrics");
+        assertThat(spec.kafka().delivery()).isEqualTo(JobSpec.Delivery.EXACTLY_ONCE);
+        assertThat(spec.detectors().stl().period()).isEqualTo(StlConfig.AUTO);
+        assertThat(spec.detectorsFor("shop/monthly/sales").stl().period()).isEqualTo(12);
+        assertThat(spec.detectorsFor("plant-7/boiler-3/temp").stl().period()).isEqualTo(StlConfig.AUTO);
+    }
+
+    @Test
+    void emptySpecMeansDefaults() {
+        JobSpec spec = JobSpec.parse("");
+        assertThat(spec.kafka().bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(spec.time().maxOutOfOrderness()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(spec.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(spec.detectors().stlEnabled()).isTrue();
+    }
+
+    @Test
+    void overridesMergeOverDefaultsAndFirstMatchWins() {
+        JobSpec spec = JobSpec.parse("""
+                detectors: {stl: {threshold: 0.99, windowPeriods: 5}}
+                overrides:
+                  - match: "plant-7/*"
+                    detectors: {stl: {period: 288}}
+                  - match: "plant-*"
+                    detectors: {stl: {period: 24}}
+                """);
+        StlConfig c = spec.detectorsFor("plant-7/boiler/temp").stl();
+        assertThat(c.period()).isEqualTo(288);
+        assertThat(c.threshold()).isEqualTo(0.99);
+        assertThat(c.windowPeriods()).isEqualTo(5);
+        assertThat(spec.detectorsFor("plant-8/x").stl().period()).isEqualTo(24);
+        assertThat(spec.detectorsFor("other").stl().period()).isEqualTo(StlConfig.AUTO);
+    }
+
+    @Test
+    void kafkaPropertiesPassThrough() {
+        JobSpec spec = JobSpec.parse("""
+                kafka:
+                  properties: {security.protocol: SASL_SSL, sasl.mechanism: PLAIN}
+                """);
+        assertThat(spec.kafka().properties()).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "PLAIN");
+    }
+
+    @Test
+    void badValuesFailNamingTheKeyAndTheValue() {
+        assertThatThrownBy(() -> JobSpec.parse("detectors: {stl: {threshold: 1.5}}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("detectors.stl.threshold").hasMessageContaining("1.5");
+        assertThatThrownBy(() -> JobSpec.parse("kafka: {transactionTimeout: 1h}"))
+                .hasMessageContaining("kafka.transactionTimeout").hasMessageContaining("PT1H");
+        assertThatThrownBy(() -> JobSpec.parse("kafka: {transactionTimeout: soon}"))
+                .hasMessageContaining("kafka.transactionTimeout").hasMessageContaining("soon");
+        assertThatThrownBy(() -> JobSpec.parse("kafka: {deliveryGuarantee: maybe}"))
+                .hasMessageContaining("kafka.deliveryGuarantee").hasMessageContaining("maybe");
+        assertThatThrownBy(() -> JobSpec.parse("kafka: {bootstrapServers: 'no port here'}"))
+                .hasMessageContaining("kafka.bootstrapServers").hasMessageContaining("no port here");
+        assertThatThrownBy(() -> JobSpec.parse("detectors: {stl: {period: twelve}}"))
+                .hasMessageContaining("detectors.stl.period").hasMessageContaining("twelve");
+        assertThatThrownBy(() -> JobSpec.parse("detectors: {stl: {seasonalSpan: 8}}"))
+                .hasMessageContaining("detectors.stl.seasonalSpan").hasMessageContaining("8");
+        assertThatThrownBy(() -> JobSpec.parse("overrides: [{match: 'a*', detectors: {stl: {windowPeriods: 1}}}]"))
+                .hasMessageContaining("overrides[0].detectors.stl.windowPeriods").hasMessageContaining("1");
+        assertThatThrownBy(() -> JobSpec.parse("limits: {minValue: 5, maxValue: 1}"))
+                .hasMessageContaining("limits.maxValue");
+    }
+
+    @Test
+    void unknownKeysAreRefusedSoTyposDoNotFallBackToDefaults() {
+        assertThatThrownBy(() -> JobSpec.parse("detectors: {stl: {treshold: 0.9}}"))
+                .hasMessageContaining("detectors.stl.treshold").hasMessageContaining("unknown key");
+        assertThatThrownBy(() -> JobSpec.parse("kafak: {}")).hasMessageContaining("kafak");
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        assertThatThrownBy(() -> JobSpec.load(Path.of("jobs/nope.yaml"))).hasMessageContaining("jobs/nope.yaml");
+    }
+}

@@ -1,0 +1,96 @@
+package io.vigil.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class TailCalibratorTest {
+
+    @Test
+    void scoresAreCalibratedWhateverTheScaleOrShape() {
+        // the same rarity must give the same score: Gaussian, heavy-tailed and scaled-up magnitudes
+        for (int shape = 0; shape < 3; shape++) {
+            SplittableRandom rnd = new SplittableRandom(11 + shape);
+            TailCalibrator c = new TailCalibrator(2000);
+            int above = 0;
+            int n = 200_000;
+            for (int i = 0; i < n; i++) {
+                double g = gauss(rnd);
+                double x = switch (shape) {
+                    case 0 -> Math.abs(g);
+                    case 1 -> Math.abs(g) * 1e6;
+                    default -> Math.exp(Math.abs(g) * 1.5); // lognormal-like, heavy tail
+                };
+                if (i >= 2000 && c.score(x, 30, 0.1) >= 0.99) {
+                    above++;
+                }
+                c.add(x);
+            }
+            double rate = above / (double) (n - 2000);
+            assertThat(rate).as("shape %d", shape).isBetween(0.006, 0.016);
+        }
+    }
+
+    @Test
+    void extremeValuesKeepRankingBeyondTheSampleMaximum() {
+        TailCalibrator c = new TailCalibrator(500);
+        SplittableRandom rnd = new SplittableRandom(1);
+        for (int i = 0; i < 500; i++) {
+            c.add(Math.abs(gauss(rnd)));
+        }
+        double s5 = c.score(5, 30, 0.1);
+        double s10 = c.score(10, 30, 0.1);
+        assertThat(s5).isGreaterThan(0.99);
+        assertThat(s10).isGreaterThan(s5).isLessThan(1.0 + 1e-12);
+    }
+
+    @Test
+    void magnitudeForInvertsTheTail() {
+        TailCalibrator c = new TailCalibrator(1000);
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int i = 0; i < 1000; i++) {
+            c.add(Math.abs(gauss(rnd)));
+        }
+        for (double p : new double[] {0.2, 0.05, 0.001, 1e-5}) {
+            double x = c.magnitudeFor(p, 30, 0.1);
+            assertThat(c.tailProbability(x * 1.0001, 30, 0.1)).as("p=%s", p).isLessThanOrEqualTo(p * 1.05);
+            assertThat(c.tailProbability(x * 0.98, 30, 0.1)).as("p=%s", p).isGreaterThan(p * 0.95);
+        }
+    }
+
+    @Test
+    void smallSamplesUseTheGaussianTail() {
+        TailCalibrator c = new TailCalibrator(100);
+        assertThat(c.tailProbability(1.959964, 30, 0.1)).isCloseTo(0.05, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(c.magnitudeFor(0.05, 30, 0.1)).isCloseTo(1.959964, org.assertj.core.data.Offset.offset(1e-4));
+    }
+
+    @Test
+    void expiresOldestAndRoundTrips() throws Exception {
+        TailCalibrator c = new TailCalibrator(50);
+        for (int i = 0; i < 120; i++) {
+            c.add(i);
+        }
+        assertThat(c.size()).isEqualTo(50);
+        assertThat(c.tailProbability(69.5, 1, 0.1)).isGreaterThan(0.99); // 70..119 held: everything is >= 69.5
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        c.write(new DataOutputStream(bytes));
+        TailCalibrator back = TailCalibrator.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(back).isEqualTo(c);
+        for (int i = 0; i < 30; i++) {
+            c.add(i * 3.5);
+            back.add(i * 3.5);
+            assertThat(back.score(100, 1, 0.1)).isEqualTo(c.score(100, 1, 0.1));
+        }
+    }
+
+    static double gauss(SplittableRandom r) {
+        double u = 1.0 - r.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble());
+    }
+}

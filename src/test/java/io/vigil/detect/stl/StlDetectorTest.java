@@ -1,0 +1,187 @@
+package io.vigil.detect.stl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.detect.Verdict;
+import io.vigil.io.CsvSeriesReader;
+import io.vigil.testing.SharedData;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class StlDetectorTest {
+
+    private static final long HOUR = 3_600_000L;
+
+    /** Hourly, daily cycle, slow trend, Gaussian noise. */
+    private static double[] signal(long seed, int n) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] y = new double[n];
+        for (int t = 0; t < n; t++) {
+            double u = 1.0 - r.nextDouble();
+            double g = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble());
+            y[t] = 50 + 10 * Math.sin(2 * Math.PI * t / 24) + 0.02 * t + g;
+        }
+        return y;
+    }
+
+    @Test
+    void flagsPlantedSpikesAndDipsAndLittleElse() {
+        int n = 24 * 40;
+        double[] y = signal(5, n);
+        int[] planted = {300, 450, 601, 800};
+        y[300] += 12;
+        y[450] -= 10;
+        y[601] += 9;
+        y[800] -= 15;
+        StlDetector d = new StlDetector(StlConfig.builder().period(24).build());
+        StlState s = d.newState();
+        List<Integer> flagged = new ArrayList<>();
+        for (int t = 0; t < n; t++) {
+            Verdict v = d.update(s, t * HOUR, y[t]);
+            if (t < 48) {
+                assertThat(v.ready()).as("cold start at %d", t).isFalse();
+            } else {
+                assertThat(v.ready()).isTrue();
+                assertThat(v.score()).isBetween(0.0, 1.0);
+                assertThat(v.lower()).isLessThan(v.expected());
+                assertThat(v.upper()).isGreaterThan(v.expected());
+            }
+            if (v.anomaly()) {
+                flagged.add(t);
+            }
+        }
+        for (int p : planted) {
+            assertThat(flagged).as("planted at %d", p).contains(p);
+        }
+        // threshold 0.999 over ~900 scored points: a handful of false alarms at most
+        assertThat(flagged.size() - planted.length).isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void expectedValueTracksTheSignal() {
+        int n = 24 * 20;
+        double[] y = signal(9, n);
+        StlDetector d = new StlDetector(StlConfig.builder().period(24).build());
+        StlState s = d.newState();
+        double sumSq = 0;
+        int m = 0;
+        for (int t = 0; t < n; t++) {
+            Verdict v = d.update(s, t * HOUR, y[t]);
+            if (v.ready()) {
+                double truth = 50 + 10 * Math.sin(2 * Math.PI * t / 24) + 0.02 * t;
+                sumSq += (v.expected() - truth) * (v.expected() - truth);
+                m++;
+            }
+        }
+        assertThat(Math.sqrt(sumSq / m)).isLessThan(0.8); // noise sd is 1
+    }
+
+    @Test
+    void detectsThePeriodWhenNotConfigured() {
+        int n = 24 * 12;
+        double[] y = signal(2, n);
+        StlDetector d = new StlDetector(StlConfig.builder().build());
+        StlState s = d.newState();
+        int firstReady = -1;
+        for (int t = 0; t < n; t++) {
+            if (d.update(s, t * HOUR, y[t]).ready() && firstReady < 0) {
+                firstReady = t;
+            }
+        }
+        assertThat(s.period()).isEqualTo(24);
+        assertThat(firstReady).isBetween(48, 128);
+    }
+
+    @Test
+    void aSeriesWithoutSeasonIsTreatedAsNonSeasonal() {
+        SplittableRandom r = new SplittableRandom(4);
+        StlDetector d = new StlDetector(StlConfig.builder().maxPeriod(50).build());
+        StlState s = d.newState();
+        boolean ready = false;
+        for (int t = 0; t < 400; t++) {
+            ready = d.update(s, t * HOUR, 10 + r.nextDouble()).ready();
+        }
+        assertThat(s.period()).isEqualTo(0);
+        assertThat(ready).isTrue();
+    }
+
+    @Test
+    void fillsShortGapsAndRestartsAfterLongOnes() {
+        int n = 24 * 10;
+        double[] y = signal(3, n);
+        StlDetector d = new StlDetector(StlConfig.builder().period(24).build());
+        StlState s = d.newState();
+        for (int t = 0; t < n; t++) {
+            if (t >= 100 && t < 105) {
+                continue; // 5 missing hours
+            }
+            d.update(s, t * HOUR, y[t]);
+        }
+        assertThat(s.gapsFilled()).isEqualTo(5);
+        assertThat(s.restarts()).isZero();
+        assertThat(s.windowSize()).isEqualTo(96);
+        Verdict afterLongGap = d.update(s, (n + 100) * HOUR, y[0]);
+        assertThat(s.restarts()).isEqualTo(1);
+        assertThat(afterLongGap.ready()).isFalse();
+    }
+
+    @Test
+    void stateRoundTripsAndContinuesIdentically() throws IOException {
+        int n = 24 * 15;
+        double[] y = signal(8, n);
+        y[250] += 20;
+        StlDetector d = new StlDetector(StlConfig.builder().build());
+        StlState a = d.newState();
+        for (int t = 0; t < 200; t++) {
+            d.update(a, t * HOUR, y[t]);
+        }
+        StlState b = roundTrip(a);
+        assertThat(b).isEqualTo(a);
+        StlDetector other = new StlDetector(StlConfig.builder().build()); // a fresh instance, as after a restore
+        for (int t = 200; t < n; t++) {
+            Verdict va = d.update(a, t * HOUR, y[t]);
+            Verdict vb = other.update(b, t * HOUR, y[t]);
+            assertThat(vb).as("t=%d", t).isEqualTo(va);
+        }
+        assertThat(b).isEqualTo(a);
+    }
+
+    @Test
+    void catfishPlantedAnomaliesAreAllFlagged() throws IOException {
+        CsvSeriesReader.Series s = CsvSeriesReader.read(SharedData.require("catfish_planted.csv"), "catfish", null);
+        for (StlConfig config : List.of(StlConfig.builder().period(12).build(), StlConfig.builder().build())) {
+            StlDetector d = new StlDetector(config);
+            StlState state = d.newState();
+            List<String> planted = new ArrayList<>();
+            List<String> others = new ArrayList<>();
+            for (CsvSeriesReader.Row r : s.rows()) {
+                Verdict v = d.update(state, r.ts(), r.values()[0]);
+                if (r.label() == 1) {
+                    assertThat(v.anomaly()).as("%s planted at %s (score %s)", config, r.rawTimestamp(), v.score()).isTrue();
+                    planted.add(r.rawTimestamp());
+                } else if (v.anomaly()) {
+                    others.add(r.rawTimestamp() + String.format(" value %.0f expected %.0f score %.5f", r.values()[0],
+                            v.expected(), v.score()));
+                }
+            }
+            assertThat(state.period()).isEqualTo(12);
+            assertThat(planted).hasSize(3);
+            System.out.println("catfish " + config + ": planted found " + planted + "; other alerts " + others.size()
+                    + ": " + others);
+            assertThat(others.size()).isLessThanOrEqualTo(6);
+        }
+    }
+
+    private static StlState roundTrip(StlState s) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        s.write(new DataOutputStream(bytes));
+        return StlState.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    }
+}

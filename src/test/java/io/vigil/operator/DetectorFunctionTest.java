@@ -1,0 +1,138 @@
+package io.vigil.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.config.JobSpec;
+import io.vigil.model.InputPoint;
+import io.vigil.model.ScoredPoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** Operator harness tests: buffering in event time, timers, expiry, snapshot and restore. */
+class DetectorFunctionTest {
+
+    private static final long HOUR = 3_600_000L;
+    private static final JobSpec SPEC = JobSpec.parse("""
+            state: {seriesTtl: 2d}
+            detectors: {stl: {period: 24}}
+            """);
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, InputPoint, ScoredPoint> harness() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, InputPoint, ScoredPoint> h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new DetectorFunction(SPEC)), InputPoint::series, Types.STRING);
+        h.open();
+        return h;
+    }
+
+    private static List<ScoredPoint> scored(KeyedOneInputStreamOperatorTestHarness<String, InputPoint, ScoredPoint> h) {
+        List<ScoredPoint> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r) {
+                out.add((ScoredPoint) r.getValue());
+            }
+        }
+        return out;
+    }
+
+    private static double value(long seed, int t) {
+        return 10 + 3 * Math.sin(2 * Math.PI * t / 24) + new SplittableRandom(seed * 1000 + t).nextDouble();
+    }
+
+    @Test
+    void buffersUntilTheWatermarkAndScoresInEventTimeOrder() throws Exception {
+        try (var h = harness()) {
+            h.processElement(InputPoint.of("a", 3 * HOUR, 3), 3 * HOUR);
+            h.processElement(InputPoint.of("a", 1 * HOUR, 1), 1 * HOUR);
+            h.processElement(InputPoint.of("b", 2 * HOUR, 2), 2 * HOUR);
+            h.processElement(InputPoint.of("a", 2 * HOUR, 2), 2 * HOUR);
+            assertThat(scored(h)).isEmpty();
+            // one timer per (series, timestamp) for the points, one expiry timer per series
+            assertThat(h.numEventTimeTimers()).isEqualTo(4 + 2);
+
+            h.processWatermark(new Watermark(2 * HOUR));
+            List<ScoredPoint> out = scored(h);
+            assertThat(out).extracting(ScoredPoint::series, ScoredPoint::ts)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("a", 1 * HOUR),
+                            org.assertj.core.groups.Tuple.tuple("a", 2 * HOUR),
+                            org.assertj.core.groups.Tuple.tuple("b", 2 * HOUR));
+            List<Long> aOrder = out.stream().filter(p -> p.series().equals("a")).map(ScoredPoint::ts).toList();
+            assertThat(aOrder).containsExactly(1 * HOUR, 2 * HOUR);
+            assertThat(out.stream().filter(p -> p.series().equals("a")).map(ScoredPoint::modelVersion).toList())
+                    .containsExactly(1L, 2L);
+            assertThat(h.numEventTimeTimers()).isEqualTo(1 + 2);
+
+            h.processWatermark(new Watermark(3 * HOUR));
+            assertThat(scored(h)).hasSize(4);
+            assertThat(scored(h).get(0).fields().get(0).ready()).isFalse(); // cold start says so
+        }
+    }
+
+    @Test
+    void idleSeriesExpireAndRestartCold() throws Exception {
+        try (var h = harness()) {
+            for (int t = 0; t < 60; t++) {
+                h.processElement(InputPoint.of("a", t * HOUR, value(1, t)), t * HOUR);
+            }
+            h.processWatermark(new Watermark(60 * HOUR));
+            assertThat(h.numKeyedStateEntries()).isGreaterThan(0);
+            assertThat(scored(h).get(59).fields().get(0).ready()).isTrue();
+
+            // two days of event time without a point of "a": its state is dropped
+            h.processWatermark(new Watermark((59 + 49) * HOUR));
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+
+            h.processElement(InputPoint.of("a", 200 * HOUR, 5), 200 * HOUR);
+            h.processWatermark(new Watermark(200 * HOUR));
+            ScoredPoint back = scored(h).get(scored(h).size() - 1);
+            assertThat(back.modelVersion()).isEqualTo(1);
+            assertThat(back.fields().get(0).ready()).isFalse();
+        }
+    }
+
+    @Test
+    void restoredOperatorContinuesWithIdenticalScores() throws Exception {
+        List<ScoredPoint> uninterrupted;
+        try (var h = harness()) {
+            feed(h, 0, 150);
+            uninterrupted = scored(h);
+        }
+        OperatorSubtaskState snapshot;
+        List<ScoredPoint> firstPart;
+        try (var h = harness()) {
+            feed(h, 0, 80);
+            firstPart = scored(h);
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, InputPoint, ScoredPoint>(
+                new KeyedProcessOperator<>(new DetectorFunction(SPEC)), InputPoint::series, Types.STRING)) {
+            h.initializeState(snapshot);
+            h.open();
+            feed(h, 80, 150);
+            List<ScoredPoint> all = new ArrayList<>(firstPart);
+            all.addAll(scored(h));
+            assertThat(all).isEqualTo(uninterrupted);
+        }
+        assertThat(uninterrupted.stream().filter(p -> p.fields().get(0).ready()).count()).isGreaterThan(50);
+    }
+
+    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, InputPoint, ScoredPoint> h, int from, int to)
+            throws Exception {
+        for (int t = from; t < to; t++) {
+            for (String s : new String[] {"x", "y"}) {
+                h.processElement(InputPoint.of(s, t * HOUR, value(s.charAt(0), t)), t * HOUR);
+            }
+            h.processWatermark(new Watermark(t * HOUR - 1));
+        }
+        h.processWatermark(new Watermark(to * HOUR - 1));
+    }
+}
