@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class PointParserTest {
 
-    private final PointParser parser = new PointParser(JobSpec.parse("limits: {minValue: -1000, maxValue: 1000, maxFields: 3, maxSeriesLength: 20}").limits());
+    private final PointParser parser = new PointParser(JobSpec.parse("limits: {minValue: -1000, maxValue: 1000, maxFields: 3, maxSeriesLength: 24}").limits());
 
     private PointParser.Result parse(String json) {
         return parser.parse(new RawRecord("metrics", 2, 17, -1, json.getBytes(StandardCharsets.UTF_8)));

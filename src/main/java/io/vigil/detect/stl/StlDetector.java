@@ -1,5 +1,6 @@
 package io.vigil.detect.stl;
 
+import io.vigil.detect.Selection;
 import io.vigil.detect.Verdict;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,9 +41,13 @@ public final class StlDetector {
     private static final int FIRST_DETECTION = 32;
 
     private final StlConfig config;
-    private final Map<Integer, Stl> stlByLength = new HashMap<>();
+    /** Forecast errors needed before the first verdict. */
+    static final int MIN_ERRORS = 8;
+
+    private final Map<Integer, Stl> stlByPeriod = new HashMap<>();
+    private final double[] absWork = new double[StlState.ERRORS];
+    private final long[] deltaWork = new long[StlState.DELTAS];
     private double[] window = new double[0];
-    private double[] absWork = new double[0];
 
     public StlDetector(StlConfig config) {
         this.config = config;
@@ -54,9 +59,7 @@ public final class StlDetector {
 
     /** A fresh state for a new series field. */
     public StlState newState() {
-        int capacity = config.period() == StlConfig.AUTO
-                ? detectionCap()
-                : config.windowPeriods() * config.period();
+        int capacity = config.period() == StlConfig.AUTO ? detectionCap() : capacity(config.period());
         StlState s = new StlState(capacity, config.calibrationWindow());
         if (config.period() != StlConfig.AUTO) {
             s.period = config.period();
@@ -79,8 +82,7 @@ public final class StlDetector {
                 return Verdict.COLD;
             }
         }
-        int needed = s.period > 0 ? 2 * s.period : Math.max(8, config.nonSeasonalWindow() / 2);
-        if (s.size < needed) {
+        if (s.size <= minFit(s)) {
             return Verdict.COLD;
         }
         return score(s, value);
@@ -89,7 +91,7 @@ public final class StlDetector {
     private void handleTime(StlState s, long ts) {
         if (s.lastTs != Long.MIN_VALUE) {
             long delta = ts - s.lastTs;
-            long interval = s.interval();
+            long interval = s.interval(deltaWork);
             if (delta > 0) {
                 if (interval > 0 && delta * 2 > 3 * interval && s.size > 0) {
                     long missing = Math.round((double) delta / interval) - 1;
@@ -126,49 +128,98 @@ public final class StlDetector {
         int p = maxP >= config.minPeriod() ? PeriodDetector.detect(window, n, config.minPeriod(), maxP) : 0;
         if (p >= 2) {
             s.period = p;
-            s.resize(config.windowPeriods() * p);
+            s.resize(capacity(p));
         } else if (atCap) {
             s.period = 0;
-            s.resize(config.nonSeasonalWindow());
+            s.resize(capacity(0));
+        } else {
+            return;
+        }
+        replay(s);
+    }
+
+    /**
+     * Once the period is known, the warm-up window is replayed point by point, exactly as if the
+     * period had been configured, so the forecast errors and the calibration sample are warm the
+     * moment the first verdict is due. One-off cost, and causal: every replayed forecast uses only
+     * the points before it.
+     */
+    private void replay(StlState s) {
+        int n = s.copyTo(ensureWindow(s.size));
+        for (int i = minFit(s); i < n - 1; i++) {
+            double expected = forecast(s.period, i); // reads window[0, i) only
+            double error = window[i] - expected;
+            if (s.errorCount >= MIN_ERRORS) {
+                s.calibrator.add(Math.abs(error) / scale(s, expected));
+            }
+            s.addError(error);
         }
     }
 
-    private Verdict score(StlState s, double value) {
-        int n = s.copyTo(ensureWindow(s.size));
-        Stl stl = stlFor(s.period, n);
-        stl.decompose(window, n);
-        double[] seasonal = stl.seasonal();
-        double[] trend = stl.trend();
-        double[] resid = stl.residual();
-        int last = n - 1;
-        double expected = trend[last] + seasonal[last];
-        double r = value - expected;
-        // the relative floor keeps floating-point noise of STL on large flat values from scoring
-        double scale = Math.max(residualScale(resid, last), 1e-9 * Math.abs(expected));
-        double magnitude = Math.abs(r) / scale;
+    /** Ring capacity for a period: the fitted window plus the newest point. */
+    private int capacity(int period) {
+        return (period > 0 ? config.windowPeriods() * period : config.nonSeasonalWindow()) + 1;
+    }
 
+    /** Points needed before the newest one for a forecast. */
+    private int minFit(StlState s) {
+        return s.period > 0 ? 2 * s.period : Math.max(8, config.nonSeasonalWindow() / 2);
+    }
+
+    private Verdict score(StlState s, double value) {
+        // The newest value is judged against a one-step forecast from the decomposition of the
+        // points before it: the expected value must not depend on the value being judged (a spike
+        // would drag an in-sample fit towards itself), and it is what a user reads as "expected".
+        int n = s.copyTo(ensureWindow(s.size));
+        double expected = forecast(s.period, n - 1);
+        double error = value - expected;
+        if (s.errorCount < MIN_ERRORS) {
+            s.addError(error);
+            return Verdict.COLD;
+        }
+        double scale = scale(s, expected);
+        double magnitude = Math.abs(error) / scale;
         double tail = s.calibrator.tailProbability(magnitude, config.minCalibration(), config.tailFraction());
         double score = 1.0 - tail;
         double zStar = s.calibrator.magnitudeFor(1.0 - config.threshold(), config.minCalibration(),
                 config.tailFraction());
         s.calibrator.add(magnitude);
+        s.addError(error);
         return new Verdict(true, score, score >= config.threshold(), expected, expected - zStar * scale,
                 expected + zStar * scale, magnitude);
     }
 
-    /** Robust scale of residuals [0, m): max(1.4826 MAD, 0.25 RMS), with an absolute floor. */
-    private double residualScale(double[] resid, int m) {
-        if (absWork.length < m) {
-            absWork = new double[Math.max(m, 16)];
-        }
+    /**
+     * One-step forecast of point {@code m} from {@code window[0, m)}: the last trend level plus the
+     * seasonal component one period back. Measured on seasonal synthetic series and catfish
+     * (2026-12 measurements): extrapolating the trend slope added variance and no
+     * accuracy, and locally-constant seasonal smoothing (degree 0) cut the forecast error against
+     * the true signal by a third compared with STL's default degree 1, whose endpoint fits on
+     * cycle-subseries of four points extrapolate noise.
+     */
+    private double forecast(int period, int m) {
+        Stl stl = stlFor(period);
+        stl.decompose(window, m);
+        return stl.trend()[m - 1] + (period > 0 ? stl.seasonal()[m - period] : 0.0);
+    }
+
+    /**
+     * Scale of the recent one-step forecast errors: {@code max(1.4826 MAD, 0.25 RMS)} — the MAD
+     * for robustness to earlier anomalies, the RMS floor because on quantized or spiky series the
+     * MAD is often zero and would blow routine spikes up to enormous magnitudes — floored at
+     * {@code 1e-9 |expected|} so floating-point noise on large flat values never scores.
+     */
+    private double scale(StlState s, double expected) {
+        int m = s.errorCount;
         double sumSq = 0;
         for (int i = 0; i < m; i++) {
-            absWork[i] = Math.abs(resid[i]);
-            sumSq += resid[i] * resid[i];
+            double e = s.errors[i];
+            absWork[i] = Math.abs(e);
+            sumSq += e * e;
         }
-        double mad = 1.4826 * io.vigil.detect.Selection.median(absWork, m);
+        double mad = 1.4826 * Selection.median(absWork, m);
         double rms = Math.sqrt(sumSq / Math.max(1, m));
-        double scale = Math.max(mad, 0.25 * rms);
+        double scale = Math.max(Math.max(mad, 0.25 * rms), 1e-9 * Math.abs(expected));
         return scale > 1e-12 ? scale : 1e-12;
     }
 
@@ -179,12 +230,13 @@ public final class StlDetector {
         return window;
     }
 
-    private Stl stlFor(int period, int n) {
-        // one Stl (with its work arrays) per window length: lengths grow from 2 periods to the full window
-        return stlByLength.computeIfAbsent(period * 1_000_003 + n, k -> {
-            Stl.Builder b = Stl.builder().maxLength(n).robust(config.robust());
+    private Stl stlFor(int period) {
+        // one Stl (with its work arrays) per period, sized for the full window; shorter windows
+        // during warm-up reuse it
+        return stlByPeriod.computeIfAbsent(period, k -> {
+            Stl.Builder b = Stl.builder().maxLength(capacity(period)).robust(config.robust());
             if (period > 0) {
-                b.period(period).seasonalSpan(config.seasonalSpan());
+                b.period(period).seasonalSpan(config.seasonalSpan()).seasonalDegree(0); // see forecast()
             } else {
                 b.nonSeasonal();
             }

@@ -25,6 +25,9 @@ public final class StlState {
 
     static final int DELTAS = 9;
 
+    /** Recent one-step forecast errors kept for the residual scale. */
+    static final int ERRORS = 64;
+
     int period = UNRESOLVED;
     double[] ring;
     int head;
@@ -35,6 +38,9 @@ public final class StlState {
     long points;
     long gapsFilled;
     long restarts;
+    final double[] errors = new double[ERRORS];
+    int errorHead;
+    int errorCount;
     TailCalibrator calibrator;
 
     StlState(int ringCapacity, int calibrationWindow) {
@@ -109,20 +115,39 @@ public final class StlState {
         size = 0;
     }
 
+    void addError(double e) {
+        errors[errorHead] = e;
+        errorHead = (errorHead + 1) % ERRORS;
+        if (errorCount < ERRORS) {
+            errorCount++;
+        }
+    }
+
+    private double[] orderedErrors() {
+        double[] e = new double[errorCount];
+        for (int i = 0; i < errorCount; i++) {
+            e[i] = errors[(errorHead - errorCount + i + ERRORS) % ERRORS];
+        }
+        return e;
+    }
+
     void addDelta(long d) {
         deltas[(int) (deltaCount % DELTAS)] = d;
         deltaCount++;
     }
 
-    /** Median of the recent positive sampling intervals, or 0 when fewer than three are known. */
-    long interval() {
+    /**
+     * Median of the recent positive sampling intervals, or 0 when fewer than three are known.
+     * {@code scratch} (at least {@link #DELTAS} long) spares an allocation per event.
+     */
+    long interval(long[] scratch) {
         int n = (int) Math.min(deltaCount, DELTAS);
         if (n < 3) {
             return 0;
         }
-        long[] d = Arrays.copyOf(deltas, n);
-        Arrays.sort(d);
-        return d[n / 2];
+        System.arraycopy(deltas, 0, scratch, 0, n);
+        Arrays.sort(scratch, 0, n);
+        return scratch[n / 2];
     }
 
     /** Writes this state. */
@@ -143,6 +168,10 @@ public final class StlState {
         out.writeLong(points);
         out.writeLong(gapsFilled);
         out.writeLong(restarts);
+        out.writeByte(errorCount);
+        for (int i = errorCount; i > 0; i--) {
+            out.writeDouble(errors[(errorHead - i + ERRORS) % ERRORS]);
+        }
         calibrator.write(out);
     }
 
@@ -167,6 +196,13 @@ public final class StlState {
         s.points = in.readLong();
         s.gapsFilled = in.readLong();
         s.restarts = in.readLong();
+        int errors = in.readUnsignedByte();
+        if (errors > ERRORS) {
+            throw new IOException("corrupt StlState: " + errors + " forecast errors (at most " + ERRORS + ")");
+        }
+        for (int i = 0; i < errors; i++) {
+            s.addError(in.readDouble());
+        }
         s.calibrator = TailCalibrator.read(in);
         return s;
     }
@@ -182,7 +218,7 @@ public final class StlState {
         s.copyTo(b);
         return period == s.period && ring.length == s.ring.length && Arrays.equals(a, b) && lastTs == s.lastTs
                 && deltaCount == s.deltaCount && Arrays.equals(deltas, s.deltas) && points == s.points
-                && gapsFilled == s.gapsFilled && restarts == s.restarts && calibrator.equals(s.calibrator);
+                && gapsFilled == s.gapsFilled && restarts == s.restarts && Arrays.equals(orderedErrors(), s.orderedErrors()) && calibrator.equals(s.calibrator);
     }
 
     @Override

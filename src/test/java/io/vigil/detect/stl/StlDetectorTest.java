@@ -45,7 +45,8 @@ class StlDetectorTest {
         List<Integer> flagged = new ArrayList<>();
         for (int t = 0; t < n; t++) {
             Verdict v = d.update(s, t * HOUR, y[t]);
-            if (t < 48) {
+            // two periods to fit, then MIN_ERRORS forecasts to learn the error scale
+            if (t < 48 + StlDetector.MIN_ERRORS) {
                 assertThat(v.ready()).as("cold start at %d", t).isFalse();
             } else {
                 assertThat(v.ready()).isTrue();
@@ -126,7 +127,7 @@ class StlDetectorTest {
         }
         assertThat(s.gapsFilled()).isEqualTo(5);
         assertThat(s.restarts()).isZero();
-        assertThat(s.windowSize()).isEqualTo(96);
+        assertThat(s.windowSize()).isEqualTo(4 * 24 + 1); // four periods to fit plus the newest
         Verdict afterLongGap = d.update(s, (n + 100) * HOUR, y[0]);
         assertThat(s.restarts()).isEqualTo(1);
         assertThat(afterLongGap.ready()).isFalse();
