@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.detect.stl.StlConfig;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +19,18 @@ class JobSpecTest {
         assertThat(spec.detectors().stl().period()).isEqualTo(StlConfig.AUTO);
         assertThat(spec.detectorsFor("shop/monthly/sales").stl().period()).isEqualTo(12);
         assertThat(spec.detectorsFor("plant-7/boiler-3/temp").stl().period()).isEqualTo(StlConfig.AUTO);
+    }
+
+    @Test
+    void everyShippedJobLoads() throws java.io.IOException {
+        try (var jobs = java.nio.file.Files.list(Path.of("jobs"))) {
+            List<Path> files = jobs.filter(f -> f.toString().endsWith(".yaml")).toList();
+            assertThat(files).hasSizeGreaterThanOrEqualTo(2);
+            for (Path f : files) {
+                assertThat(JobSpec.load(f).name()).as(f.toString()).isNotBlank();
+            }
+        }
+        assertThat(JobSpec.load(Path.of("jobs/docker.yaml")).kafka().hasCleanedTopic()).isTrue();
     }
 
     @Test
