@@ -1,7 +1,6 @@
 package io.vigil.detect;
 
 import io.vigil.detect.stl.StlDetector;
-import io.vigil.detect.stl.StlState;
 import io.vigil.model.AnomalyEvent;
 import io.vigil.model.FieldScore;
 import io.vigil.model.InputPoint;
@@ -9,7 +8,6 @@ import io.vigil.model.ScoredPoint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -20,21 +18,33 @@ import java.util.Map;
  * <p>Combination (until the combination issue lands): the point's score is the largest calibrated
  * score among the detectors that are past their cold start, and the point is anomalous when any
  * detector fired. Because each detector's score is a calibrated tail probability, taking the
- * maximum compares like with like.
+ * maximum compares like with like. {@code expected} and the band come from the highest-scoring
+ * detector that fired, or, on a normal point, from the first ready detector in
+ * {@link DetectorSettings#enabled()} order — so the band a chart draws is stable from point to
+ * point and switches only where an anomaly is explained by another detector.
  */
 public final class SeriesScorer {
 
     /** Name of the STL detector in outputs. */
-    public static final String STL = "stl";
+    public static final String STL = StlDetector.NAME;
 
     private final DetectorSettings settings;
-    private final SeverityBands severity;
-    private final StlDetector stl;
+    private final FieldDetector<?>[] detectors;
+    private final String[] names;
+    private final Verdict[] verdicts;
 
     public SeriesScorer(DetectorSettings settings, SeverityBands severity) {
         this.settings = settings;
-        this.severity = severity;
-        this.stl = settings.stlEnabled() ? new StlDetector(settings.stl()) : null;
+        List<FieldDetector<?>> list = new ArrayList<>();
+        for (String name : settings.enabled()) {
+            list.add(settings.fieldDetector(name));
+        }
+        this.detectors = list.toArray(new FieldDetector<?>[0]);
+        this.names = new String[detectors.length];
+        for (int i = 0; i < detectors.length; i++) {
+            names[i] = detectors[i].name();
+        }
+        this.verdicts = new Verdict[detectors.length];
     }
 
     public DetectorSettings settings() {
@@ -51,52 +61,81 @@ public final class SeriesScorer {
         state.points++;
         String[] fields = p.fields();
         double[] values = p.values();
+        int[] slots = new int[detectors.length];
+        for (int d = 0; d < detectors.length; d++) {
+            slots[d] = state.slot(names[d]);
+        }
         List<FieldScore> out = new ArrayList<>(fields.length);
         for (int i = 0; i < fields.length; i++) {
             int at = state.indexOf(fields[i]);
             if (at < 0) {
                 at = state.add(fields[i]);
             }
-            out.add(scoreField(state, at, fields[i], p.ts(), values[i]));
+            out.add(scoreField(state.states[at], slots, fields[i], p.ts(), values[i]));
         }
         return new ScoredPoint(p.series(), p.ts(), out, p.tags(), state.points);
     }
 
-    private FieldScore scoreField(SeriesState state, int at, String field, long ts, double value) {
-        Map<String, Double> scores = new LinkedHashMap<>(2);
+    private FieldScore scoreField(DetectorState[] row, int[] slots, String field, long ts, double value) {
+        Map<String, Double> scores = new LinkedHashMap<>(4);
         List<String> fired = new ArrayList<>(1);
-        Verdict best = null;
-        String explanation = "";
-        if (stl != null) {
-            StlState s = state.stl[at];
-            if (s == null) {
-                s = stl.newState();
-                state.stl[at] = s;
+        int firstReady = -1;
+        int bestFired = -1;
+        double score = 0;
+        for (int d = 0; d < detectors.length; d++) {
+            Verdict v = update(detectors[d], row, slots[d], ts, value);
+            verdicts[d] = v;
+            if (!v.ready()) {
+                continue;
             }
-            Verdict v = stl.update(s, ts, value);
-            if (v.ready()) {
-                scores.put(STL, v.score());
-                if (v.anomaly()) {
-                    fired.add(STL);
-                    explanation = String.format(Locale.ROOT,
-                            "stl: %s is %.1f residual scales %s trend+seasonal %s (period %d)",
-                            fmt(value), v.magnitude(), value > v.expected() ? "above" : "below", fmt(v.expected()),
-                            s.period());
+            scores.put(names[d], v.score());
+            score = Math.max(score, v.score());
+            if (firstReady < 0) {
+                firstReady = d;
+            }
+            if (v.anomaly()) {
+                fired.add(names[d]);
+                if (bestFired < 0 || v.score() > verdicts[bestFired].score()) {
+                    bestFired = d;
                 }
-                best = v;
             }
         }
-        if (best == null) {
+        if (firstReady < 0) {
             return new FieldScore(field, value, false, 0.0, false, Double.NaN, Double.NaN, Double.NaN, value, scores,
                     fired, "");
         }
-        double score = 0;
-        for (double x : scores.values()) {
-            score = Math.max(score, x);
+        boolean anomaly = bestFired >= 0;
+        Verdict best = verdicts[anomaly ? bestFired : firstReady];
+        String explanation = "";
+        if (anomaly) {
+            StringBuilder sb = new StringBuilder();
+            for (int d = 0; d < detectors.length; d++) {
+                if (verdicts[d].anomaly()) {
+                    if (sb.length() > 0) {
+                        sb.append("; ");
+                    }
+                    sb.append(explain(detectors[d], row[slots[d]], value, verdicts[d]));
+                }
+            }
+            explanation = sb.toString();
         }
-        boolean anomaly = !fired.isEmpty();
         return new FieldScore(field, value, true, score, anomaly, best.expected(), best.lower(), best.upper(),
                 anomaly ? best.expected() : value, scores, fired, explanation);
+    }
+
+    private static <S extends DetectorState> Verdict update(FieldDetector<S> d, DetectorState[] row, int slot,
+            long ts, double value) {
+        S s = d.stateType().cast(row[slot]);
+        if (s == null) {
+            s = d.newState();
+            row[slot] = s;
+        }
+        return d.update(s, ts, value);
+    }
+
+    private static <S extends DetectorState> String explain(FieldDetector<S> d, DetectorState s, double value,
+            Verdict v) {
+        return d.explain(d.stateType().cast(s), value, v);
     }
 
     /** The anomaly events of a scored point: one per anomalous field. */
@@ -116,11 +155,5 @@ public final class SeriesScorer {
                     f.corrected(), f.explanation(), p.modelVersion(), p.tags()));
         }
         return out;
-    }
-
-    private static String fmt(double x) {
-        return Math.abs(x) >= 1e6 || (Math.abs(x) < 1e-3 && x != 0)
-                ? String.format(Locale.ROOT, "%.4g", x)
-                : String.format(Locale.ROOT, "%.3f", x).replaceAll("0+$", "").replaceAll("\\.$", "");
     }
 }

@@ -5,18 +5,26 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
- * All detector state of one series: per field, the state of each detector. Fields are kept in the
- * order they were first seen; a field absent from a point is left untouched. Versioned codec.
+ * All detector state of one series: per field, the state of each detector, in one table
+ * {@code states[field][slot]} whose columns are named by {@link #detectors()}. Fields are kept in
+ * the order they were first seen; a field absent from a point is left untouched. Columns are
+ * named (not positional) so that a job whose detector set changes between releases still reads
+ * its savepoint: a detector switched off keeps its column, one switched on adds a column.
+ *
+ * <p>Codec version 2: {@code points}, the column names, then per field its name and per column a
+ * presence flag and the detector's own versioned state. Version 1 (STL only) is still read.
  */
 public final class SeriesState {
 
     /** Codec version. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     String[] fields = new String[0];
-    StlState[] stl = new StlState[0];
+    String[] detectors = new String[0];
+    DetectorState[][] states = new DetectorState[0][];
     long points;
 
     /** Points scored for this series (its model version). */
@@ -29,10 +37,21 @@ public final class SeriesState {
         return fields.clone();
     }
 
+    /** Detector names with a column in this state. */
+    public String[] detectors() {
+        return detectors.clone();
+    }
+
+    /** The state of a detector on a field, or null. */
+    public DetectorState state(String detector, String field) {
+        int f = indexOf(field);
+        int d = slotOf(detector);
+        return f < 0 || d < 0 ? null : states[f][d];
+    }
+
     /** The STL state of a field, or null. */
     public StlState stl(String field) {
-        int i = indexOf(field);
-        return i < 0 ? null : stl[i];
+        return (StlState) state(SeriesScorer.STL, field);
     }
 
     int indexOf(String field) {
@@ -44,10 +63,34 @@ public final class SeriesState {
         return -1;
     }
 
+    int slotOf(String detector) {
+        for (int i = 0; i < detectors.length; i++) {
+            if (detectors[i].equals(detector)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The column of a detector, added when missing. */
+    int slot(String detector) {
+        int at = slotOf(detector);
+        if (at >= 0) {
+            return at;
+        }
+        detectors = Arrays.copyOf(detectors, detectors.length + 1);
+        detectors[detectors.length - 1] = detector;
+        for (int f = 0; f < states.length; f++) {
+            states[f] = Arrays.copyOf(states[f], detectors.length);
+        }
+        return detectors.length - 1;
+    }
+
     int add(String field) {
         fields = Arrays.copyOf(fields, fields.length + 1);
-        stl = Arrays.copyOf(stl, stl.length + 1);
+        states = Arrays.copyOf(states, states.length + 1);
         fields[fields.length - 1] = field;
+        states[states.length - 1] = new DetectorState[detectors.length];
         return fields.length - 1;
     }
 
@@ -55,31 +98,65 @@ public final class SeriesState {
     public void write(DataOutput out) throws IOException {
         out.writeByte(VERSION);
         out.writeLong(points);
+        out.writeShort(detectors.length);
+        for (String d : detectors) {
+            out.writeUTF(d);
+        }
         out.writeInt(fields.length);
-        for (int i = 0; i < fields.length; i++) {
-            out.writeUTF(fields[i]);
-            out.writeBoolean(stl[i] != null);
-            if (stl[i] != null) {
-                stl[i].write(out);
+        for (int f = 0; f < fields.length; f++) {
+            out.writeUTF(fields[f]);
+            for (int d = 0; d < detectors.length; d++) {
+                DetectorState s = states[f][d];
+                out.writeBoolean(s != null);
+                if (s != null) {
+                    s.write(out);
+                }
             }
         }
     }
 
-    /** Reads what {@link #write} wrote. */
+    /** Reads what {@link #write} wrote, in this or an earlier codec version. */
     public static SeriesState read(DataInput in) throws IOException {
         int version = in.readUnsignedByte();
-        if (version != VERSION) {
-            throw new IOException("unknown SeriesState version " + version + " (this build reads " + VERSION + ")");
-        }
         SeriesState s = new SeriesState();
+        if (version == 1) {
+            s.points = in.readLong();
+            int n = in.readInt();
+            s.detectors = new String[] {SeriesScorer.STL};
+            s.fields = new String[n];
+            s.states = new DetectorState[n][1];
+            for (int i = 0; i < n; i++) {
+                s.fields[i] = in.readUTF();
+                if (in.readBoolean()) {
+                    s.states[i][0] = StlState.read(in);
+                }
+            }
+            return s;
+        }
+        if (version != VERSION) {
+            throw new IOException("unknown SeriesState version " + version + " (this build reads 1 to " + VERSION + ")");
+        }
         s.points = in.readLong();
+        int nd = in.readUnsignedShort();
+        s.detectors = new String[nd];
+        DetectorStates.Reader[] readers = new DetectorStates.Reader[nd];
+        for (int d = 0; d < nd; d++) {
+            s.detectors[d] = in.readUTF();
+            readers[d] = DetectorStates.reader(s.detectors[d]);
+        }
         int n = in.readInt();
         s.fields = new String[n];
-        s.stl = new StlState[n];
-        for (int i = 0; i < n; i++) {
-            s.fields[i] = in.readUTF();
-            if (in.readBoolean()) {
-                s.stl[i] = StlState.read(in);
+        s.states = new DetectorState[n][nd];
+        for (int f = 0; f < n; f++) {
+            s.fields[f] = in.readUTF();
+            for (int d = 0; d < nd; d++) {
+                if (in.readBoolean()) {
+                    if (readers[d] == null) {
+                        throw new IOException("SeriesState holds state of detector '" + s.detectors[d]
+                                + "', which this build does not know");
+                    }
+                    s.states[f][d] = readers[d].read(in);
+                }
             }
         }
         return s;
@@ -88,11 +165,11 @@ public final class SeriesState {
     @Override
     public boolean equals(Object o) {
         return o instanceof SeriesState s && points == s.points && Arrays.equals(fields, s.fields)
-                && Arrays.equals(stl, s.stl);
+                && Arrays.equals(detectors, s.detectors) && Arrays.deepEquals(states, s.states);
     }
 
     @Override
     public int hashCode() {
-        return Long.hashCode(points) * 31 + Arrays.hashCode(fields);
+        return Objects.hash(points, Arrays.hashCode(fields), Arrays.hashCode(detectors));
     }
 }

@@ -16,4 +16,11 @@ public record Verdict(boolean ready, double score, boolean anomaly, double expec
 
     /** The verdict of a detector still in its cold start. */
     public static final Verdict COLD = new Verdict(false, 0.0, false, Double.NaN, Double.NaN, Double.NaN, 0.0);
+
+    /** A value for explanations: a few significant digits, no trailing zeros. */
+    public static String format(double x) {
+        return Math.abs(x) >= 1e6 || (Math.abs(x) < 1e-3 && x != 0)
+                ? String.format(java.util.Locale.ROOT, "%.4g", x)
+                : String.format(java.util.Locale.ROOT, "%.3f", x).replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
 }

@@ -1,8 +1,10 @@
 package io.vigil.detect.stl;
 
+import io.vigil.detect.FieldDetector;
 import io.vigil.detect.Selection;
 import io.vigil.detect.Verdict;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,7 +37,10 @@ import java.util.Map;
  * <p>Instances hold configuration and work arrays only, no series state: one instance serves all
  * series of a task, and all per-series memory lives in {@link StlState}. Not thread-safe.
  */
-public final class StlDetector {
+public final class StlDetector implements FieldDetector<StlState> {
+
+    /** The detector's name in outputs and the job spec. */
+    public static final String NAME = "stl";
 
     /** Detection is attempted when the warm-up buffer reaches these sizes (and at its cap). */
     private static final int FIRST_DETECTION = 32;
@@ -57,7 +62,24 @@ public final class StlDetector {
         return config;
     }
 
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Class<StlState> stateType() {
+        return StlState.class;
+    }
+
+    @Override
+    public String explain(StlState s, double value, Verdict v) {
+        return String.format(Locale.ROOT, "stl: %s is %.1f residual scales %s trend+seasonal %s (period %d)",
+                Verdict.format(value), v.magnitude(), value > v.expected() ? "above" : "below", Verdict.format(v.expected()), s.period());
+    }
+
     /** A fresh state for a new series field. */
+    @Override
     public StlState newState() {
         int capacity = config.period() == StlConfig.AUTO ? detectionCap() : capacity(config.period());
         StlState s = new StlState(capacity, config.calibrationWindow());
@@ -72,6 +94,7 @@ public final class StlDetector {
     }
 
     /** Updates the state with the next value of the series and returns the verdict on it. */
+    @Override
     public Verdict update(StlState s, long ts, double value) {
         s.points++;
         handleTime(s, ts);

@@ -1,5 +1,6 @@
 package io.vigil.detect.stl;
 
+import io.vigil.detect.DetectorState;
 import io.vigil.detect.TailCalibrator;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -15,7 +16,7 @@ import java.util.Arrays;
  * <p>Versioned: {@link #write} starts with {@link #VERSION}; {@link #read} refuses versions it
  * does not know rather than misreading them.
  */
-public final class StlState {
+public final class StlState implements DetectorState {
 
     /** Codec version. */
     public static final int VERSION = 1;
@@ -151,6 +152,7 @@ public final class StlState {
     }
 
     /** Writes this state. */
+    @Override
     public void write(DataOutput out) throws IOException {
         out.writeByte(VERSION);
         out.writeInt(period);
