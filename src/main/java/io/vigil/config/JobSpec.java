@@ -105,6 +105,19 @@ public record JobSpec(
         return new JobSpec(name, kafka, time, limits, interval, seriesTtl, seed, detectors, overrides, alerting);
     }
 
+    /**
+     * A copy that runs only the named detectors, in the defaults and in every override (the
+     * backtest's {@code --detectors}); an unknown name fails with the list of known ones.
+     */
+    public JobSpec withOnlyDetectors(List<String> names) {
+        List<SeriesOverride> only = new java.util.ArrayList<>(overrides.size());
+        for (SeriesOverride o : overrides) {
+            only.add(new SeriesOverride(o.match(), o.pattern(), o.detectors().only(names)));
+        }
+        return new JobSpec(name, kafka, time, limits, checkpointInterval, seriesTtl, seed, detectors.only(names),
+                List.copyOf(only), alerting);
+    }
+
     /** A copy with a different default detector spec (and no overrides), for experiments and tests. */
     public JobSpec withDetectors(DetectorSettings d) {
         return new JobSpec(name, kafka, time, limits, checkpointInterval, seriesTtl, seed, d, List.of(), alerting);

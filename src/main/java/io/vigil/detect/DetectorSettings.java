@@ -42,6 +42,14 @@ public record DetectorSettings(boolean stlEnabled, StlConfig stl) implements Ser
         };
     }
 
+    /** The calibrated score at or above which the named detector fires. */
+    public double threshold(String name) {
+        return switch (name) {
+            case StlDetector.NAME -> stl.threshold();
+            default -> throw new IllegalArgumentException("unknown detector '" + name + "', known: " + ALL);
+        };
+    }
+
     /** A copy that runs only the named detectors (for per-detector backtests). */
     public DetectorSettings only(List<String> names) {
         for (String n : names) {

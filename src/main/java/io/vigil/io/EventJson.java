@@ -116,11 +116,11 @@ public final class EventJson {
             g.writeStringField("series", p.series());
             g.writeStringField("ts", iso(p.ts()));
             if (p.univariate()) {
-                number(g, "value", p.values()[0]);
+                inputNumber(g, "value", p.values()[0]);
             } else {
                 g.writeObjectFieldStart("values");
                 for (int i = 0; i < p.fields().length; i++) {
-                    number(g, p.fields()[i], p.values()[i]);
+                    inputNumber(g, p.fields()[i], p.values()[i]);
                 }
                 g.writeEndObject();
             }
@@ -149,6 +149,19 @@ public final class EventJson {
             g.writeNumberField(name, v);
         } else {
             g.writeNullField(name);
+        }
+    }
+
+    /**
+     * An input value as a producer would send it: a non-finite one (a CSV's {@code NaN}) as the
+     * string {@code "NaN"}/{@code "Infinity"}, so the parser rejects it as {@code NON_FINITE_VALUE}
+     * rather than as a missing number. Output events never carry non-finite values this way.
+     */
+    private static void inputNumber(JsonGenerator g, String name, double v) throws IOException {
+        if (Double.isFinite(v)) {
+            g.writeNumberField(name, v);
+        } else {
+            g.writeStringField(name, Double.toString(v));
         }
     }
 

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
         description = "Streaming anomaly detection for time series on Apache Flink.",
-        subcommands = {RunCommand.class, DemoCommand.class, PublishCommand.class, ConsumeCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, BacktestCommand.class, PublishCommand.class,
+                ConsumeCommand.class})
 public final class VigilCli {
 
     public static void main(String[] args) {

@@ -34,6 +34,18 @@ class JobSpecTest {
     }
 
     @Test
+    void onlyDetectorsAppliesToDefaultsAndOverridesAndRefusesUnknownNames() {
+        JobSpec spec = JobSpec.load(Path.of("jobs/default.yaml"));
+        assertThat(spec.withOnlyDetectors(List.of("stl")).detectorsFor("shop/monthly/sales").enabled())
+                .containsExactly("stl");
+        JobSpec none = spec.withOnlyDetectors(List.of());
+        assertThat(none.detectors().enabled()).isEmpty();
+        assertThat(none.detectorsFor("shop/monthly/sales").enabled()).isEmpty();
+        assertThatThrownBy(() -> spec.withOnlyDetectors(List.of("stl", "nosuch")))
+                .hasMessageContaining("unknown detector 'nosuch'").hasMessageContaining("stl");
+    }
+
+    @Test
     void emptySpecMeansDefaults() {
         JobSpec spec = JobSpec.parse("");
         assertThat(spec.kafka().bootstrapServers()).isEqualTo("localhost:9092");
