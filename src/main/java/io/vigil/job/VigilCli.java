@@ -24,9 +24,13 @@ public final class VigilCli {
             throw e;
         });
         int code = cli.execute(args);
-        // flink run calls main in a client JVM that must not exit; only a standalone launch exits
-        if (code != 0 || System.getProperty("vigil.exit", "true").equals("true")) {
+        // Only the ./vigil launcher (-Dvigil.exit=true) may end the JVM: under `flink run` main runs
+        // in the Flink client, and under the REST API's /jars/:id/run inside the JobManager itself,
+        // where System.exit would take the cluster down. There a failure is an exception instead.
+        if (Boolean.getBoolean("vigil.exit")) {
             System.exit(code);
+        } else if (code != 0) {
+            throw new IllegalStateException("vigil " + String.join(" ", args) + " failed (exit code " + code + ")");
         }
     }
 }
