@@ -18,8 +18,8 @@ import java.util.Arrays;
  */
 public final class StlState implements DetectorState {
 
-    /** Codec version. */
-    public static final int VERSION = 1;
+    /** Codec version: 2 adds the online level and seasonal profile; version 1 is still read. */
+    public static final int VERSION = 2;
 
     /** Period not resolved yet (auto-detection still collecting warm-up data). */
     public static final int UNRESOLVED = -1;
@@ -43,6 +43,17 @@ public final class StlState implements DetectorState {
     int errorHead;
     int errorCount;
     TailCalibrator calibrator;
+
+    // The online model between full refits (see StlDetector): the level, the seasonal profile by
+    // phase, and how many points it has followed since the last robust STL anchored it.
+    /** Values ever pushed on the seasonal grid (gap fills included): the newest one's phase is (grid - 1) mod period. */
+    long grid;
+    boolean fitted;
+    double level;
+    double[] season = new double[0];
+    int sinceRefit;
+    /** Full robust STL fits so far (not persisted: a diagnostic of this process). */
+    long refits;
 
     StlState(int ringCapacity, int calibrationWindow) {
         this.ring = new double[ringCapacity];
@@ -77,6 +88,7 @@ public final class StlState implements DetectorState {
     }
 
     void push(double v) {
+        grid++;
         ring[head] = v;
         head = (head + 1) % ring.length;
         if (size < ring.length) {
@@ -114,6 +126,7 @@ public final class StlState implements DetectorState {
     void clearWindow() {
         head = 0;
         size = 0;
+        fitted = false;
     }
 
     void addError(double e) {
@@ -175,13 +188,21 @@ public final class StlState implements DetectorState {
             out.writeDouble(errors[(errorHead - i + ERRORS) % ERRORS]);
         }
         calibrator.write(out);
+        out.writeLong(grid);
+        out.writeBoolean(fitted);
+        out.writeDouble(level);
+        out.writeInt(season.length);
+        for (double v : season) {
+            out.writeDouble(v);
+        }
+        out.writeInt(sinceRefit);
     }
 
     /** Reads what {@link #write} wrote. */
     public static StlState read(DataInput in) throws IOException {
         int version = in.readUnsignedByte();
-        if (version != VERSION) {
-            throw new IOException("unknown StlState version " + version + " (this build reads " + VERSION + ")");
+        if (version != 1 && version != VERSION) {
+            throw new IOException("unknown StlState version " + version + " (this build reads 1 to " + VERSION + ")");
         }
         StlState s = new StlState();
         s.period = in.readInt();
@@ -206,6 +227,24 @@ public final class StlState implements DetectorState {
             s.addError(in.readDouble());
         }
         s.calibrator = TailCalibrator.read(in);
+        if (version == 1) {
+            // no online model yet: the next point refits it from the window
+            s.grid = s.size;
+            s.fitted = false;
+            return s;
+        }
+        s.grid = in.readLong();
+        s.fitted = in.readBoolean();
+        s.level = in.readDouble();
+        int seasons = in.readInt();
+        if (seasons < 0 || seasons > s.ring.length) {
+            throw new IOException("corrupt StlState: seasonal profile of " + seasons + " phases");
+        }
+        s.season = new double[seasons];
+        for (int i = 0; i < seasons; i++) {
+            s.season[i] = in.readDouble();
+        }
+        s.sinceRefit = in.readInt();
         return s;
     }
 
@@ -220,7 +259,9 @@ public final class StlState implements DetectorState {
         s.copyTo(b);
         return period == s.period && ring.length == s.ring.length && Arrays.equals(a, b) && lastTs == s.lastTs
                 && deltaCount == s.deltaCount && Arrays.equals(deltas, s.deltas) && points == s.points
-                && gapsFilled == s.gapsFilled && restarts == s.restarts && Arrays.equals(orderedErrors(), s.orderedErrors()) && calibrator.equals(s.calibrator);
+                && gapsFilled == s.gapsFilled && restarts == s.restarts && Arrays.equals(orderedErrors(), s.orderedErrors())
+                && calibrator.equals(s.calibrator) && grid == s.grid && fitted == s.fitted
+                && Double.compare(level, s.level) == 0 && Arrays.equals(season, s.season) && sinceRefit == s.sinceRefit;
     }
 
     @Override

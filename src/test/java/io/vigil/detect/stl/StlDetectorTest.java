@@ -155,6 +155,48 @@ class StlDetectorTest {
     }
 
     @Test
+    void theFullRobustStlRunsEveryHalfWindowNotEveryPoint() {
+        int n = 24 * 40;
+        double[] y = signal(5, n);
+        StlDetector d = new StlDetector(StlConfig.builder().period(24).windowPeriods(4).build());
+        StlState s = d.newState();
+        for (int t = 0; t < n; t++) {
+            d.update(s, t * HOUR, y[t]);
+        }
+        // first fit when two periods are in (point 49), then every 48 points (half of 4 x 24)
+        long scoredPoints = n - (2 * 24 + 1) + 1;
+        assertThat(s.refits).isEqualTo(1 + (scoredPoints - 1) / 48);
+        assertThat(s.season).hasSize(24);
+    }
+
+    @Test
+    void aVersionOneStateIsReadAndRefitsAtTheNextPoint() throws IOException {
+        int n = 24 * 12;
+        double[] y = signal(6, n);
+        StlDetector d = new StlDetector(StlConfig.builder().period(24).build());
+        StlState a = d.newState();
+        for (int t = 0; t < 200; t++) {
+            d.update(a, t * HOUR, y[t]);
+        }
+        ByteArrayOutputStream bo = new ByteArrayOutputStream();
+        a.write(new DataOutputStream(bo));
+        byte[] v2 = bo.toByteArray();
+        // version 1 is version 2 without the online model at the end
+        byte[] v1 = java.util.Arrays.copyOf(v2, v2.length - (8 + 1 + 8 + 4 + 8 * a.season.length + 4));
+        v1[0] = 1;
+        StlState old = StlState.read(new DataInputStream(new ByteArrayInputStream(v1)));
+        assertThat(old.fitted).isFalse();
+        assertThat(old.windowSize()).isEqualTo(a.windowSize());
+        for (int t = 200; t < n; t++) {
+            Verdict va = d.update(a, t * HOUR, y[t]);
+            Verdict vo = d.update(old, t * HOUR, y[t]);
+            assertThat(vo.ready()).isTrue();
+            assertThat(Math.abs(vo.expected() - va.expected())).as("t=%d", t).isLessThan(1.5);
+        }
+        assertThat(old.fitted).isTrue();
+    }
+
+    @Test
     void catfishPlantedAnomaliesAreAllFlagged() throws IOException {
         CsvSeriesReader.Series s = CsvSeriesReader.read(SharedData.require("catfish_planted.csv"), "catfish", null);
         for (StlConfig config : List.of(StlConfig.builder().period(12).build(), StlConfig.builder().build())) {
