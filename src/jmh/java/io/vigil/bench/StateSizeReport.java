@@ -1,0 +1,63 @@
+package io.vigil.bench;
+
+import com.amazon.randomcutforest.parkservices.ThresholdedRandomCutForest;
+import com.amazon.randomcutforest.parkservices.state.ThresholdedRandomCutForestMapper;
+import io.vigil.config.JobSpec;
+import io.vigil.detect.DetectorSettings;
+import io.vigil.detect.SeriesScorer;
+import io.vigil.detect.SeriesState;
+import io.vigil.detect.stl.StlConfig;
+import io.vigil.model.InputPoint;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Bytes of checkpointed state per series: the detector operator's {@link SeriesState} encoding
+ * (what Flink writes for each key) after a long warm-up, and, for reference, a Random Cut Forest's
+ * state ({@link ThresholdedRandomCutForestMapper}, Java-serialized) on the same data.
+ */
+public final class StateSizeReport {
+
+    private StateSizeReport() {}
+
+    public static void main(String[] args) throws IOException {
+        System.out.println("| state | fields | period | bytes per series |");
+        System.out.println("| --- | ---: | ---: | ---: |");
+        for (int[] shape : new int[][] {{1, 12}, {1, 288}, {4, 288}, {25, 288}}) {
+            int fields = shape[0];
+            int period = shape[1];
+            DetectorSettings d = new DetectorSettings(true, StlConfig.builder().period(period).build());
+            SeriesScorer scorer = new SeriesScorer(d, JobSpec.defaults().alerting());
+            SeriesState s = scorer.newState();
+            String[] names = new String[fields];
+            for (int f = 0; f < fields; f++) {
+                names[f] = fields == 1 ? InputPoint.VALUE : "f" + f;
+            }
+            int n = period * 12 + 2000;
+            double[][] x = BenchData.multivariate(fields, period, n, 3);
+            for (int k = 0; k < n; k++) {
+                scorer.score(s, new InputPoint("s", k * 300_000L, names, x[k], Map.of()));
+            }
+            ByteArrayOutputStream bo = new ByteArrayOutputStream();
+            s.write(new DataOutputStream(bo));
+            System.out.printf(Locale.ROOT, "| vigil default set (%s) | %d | %d | %,d |%n", String.join(",", d.enabled()),
+                    fields, period, bo.size());
+        }
+        for (String config : new String[] {"raw100", "norm50s8"}) {
+            ThresholdedRandomCutForest f = RcfReferenceBench.build(config);
+            double[] y = BenchData.seasonal(288, 5000, 42);
+            for (int k = 0; k < y.length; k++) {
+                f.process(new double[] {y[k]}, k * 300L);
+            }
+            ByteArrayOutputStream bo = new ByteArrayOutputStream();
+            try (ObjectOutputStream out = new ObjectOutputStream(bo)) {
+                out.writeObject(new ThresholdedRandomCutForestMapper().toState(f));
+            }
+            System.out.printf(Locale.ROOT, "| RCF reference %s | 1 | 288 | %,d |%n", config, bo.size());
+        }
+    }
+}
