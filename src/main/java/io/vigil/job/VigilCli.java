@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
         description = "Streaming anomaly detection for time series on Apache Flink.",
-        subcommands = {RunCommand.class, DemoCommand.class, BacktestCommand.class, PublishCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, BacktestCommand.class, BenchCommand.class, PublishCommand.class,
                 ConsumeCommand.class})
 public final class VigilCli {
 
