@@ -77,7 +77,7 @@ public record JobSpec(
 
     /** Input validation limits; records beyond them become dead letters. */
     public record LimitsSpec(int maxPayloadBytes, int maxSeriesLength, int maxFields, int maxTags,
-            double minValue, double maxValue) implements Serializable {}
+            double minValue, double maxValue, Duration maxFutureSkew) implements Serializable {}
 
 
     /** Detector settings for the series whose id matches a glob ({@code *} any run of characters, {@code ?} one). */
@@ -163,7 +163,8 @@ public record JobSpec(
                 t.duration("idleness", Duration.ofMinutes(1), Duration.ZERO),
                 t.duration("allowedLateness", Duration.ZERO, Duration.ZERO));
         ConfigNode l = top.child("limits");
-        l.allowOnly(Set.of("maxPayloadBytes", "maxSeriesLength", "maxFields", "maxTags", "minValue", "maxValue"));
+        l.allowOnly(Set.of("maxPayloadBytes", "maxSeriesLength", "maxFields", "maxTags", "minValue", "maxValue",
+                "maxFutureSkew"));
         double minValue = l.number("minValue", -1e15, -Double.MAX_VALUE, Double.MAX_VALUE);
         double maxValue = l.number("maxValue", 1e15, -Double.MAX_VALUE, Double.MAX_VALUE);
         if (!(maxValue > minValue)) {
@@ -175,7 +176,10 @@ public record JobSpec(
                 (int) l.integer("maxSeriesLength", 512, 1, 64 * 1024),
                 (int) l.integer("maxFields", 64, 1, 10_000),
                 (int) l.integer("maxTags", 32, 0, 10_000),
-                minValue, maxValue);
+                minValue, maxValue,
+                // one event stamped years ahead would drag the watermark with it and turn every
+                // later event into a late one: such timestamps are refused at the door
+                l.duration("maxFutureSkew", Duration.ofDays(1), Duration.ZERO));
         ConfigNode cp = top.child("checkpoint");
         cp.allowOnly(Set.of("interval"));
         Duration checkpointInterval = cp.duration("interval", Duration.ofSeconds(10), Duration.ofMillis(100));

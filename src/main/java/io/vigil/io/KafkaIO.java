@@ -123,7 +123,11 @@ public final class KafkaIO {
 
         @Override
         public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
-            return new ProducerRecord<>(topic, null, timestamp, key.apply(element), value.apply(element));
+            // Kafka refuses negative record timestamps, and event times before 1970 are legal input
+            // (history, or a late record from the distant past on its way to the dead letters):
+            // those records take the broker's time instead of failing the job
+            Long ts = timestamp != null && timestamp >= 0 ? timestamp : null;
+            return new ProducerRecord<>(topic, null, ts, key.apply(element), value.apply(element));
         }
     }
 

@@ -79,7 +79,11 @@ public final class PointParser implements Serializable {
     public Result parse(RawRecord raw) {
         byte[] p = raw.payload();
         if (p.length > limits.maxPayloadBytes()) {
-            return fail(raw, Reason.PAYLOAD_TOO_LARGE, p.length + " bytes > limits.maxPayloadBytes " + limits.maxPayloadBytes());
+            // the dead letter keeps the first maxPayloadBytes: a whole multi-megabyte record could
+            // exceed the dead-letter topic's own size limit and fail the job it is meant to protect
+            return new Result(null, new DeadLetter(Reason.PAYLOAD_TOO_LARGE, p.length + " bytes > limits.maxPayloadBytes "
+                    + limits.maxPayloadBytes() + "; the payload here is its first " + limits.maxPayloadBytes() + " bytes",
+                    raw.topic(), raw.partition(), raw.offset(), java.util.Arrays.copyOf(p, limits.maxPayloadBytes())));
         }
         if (p.length == 0) {
             return fail(raw, Reason.MALFORMED_JSON, "empty payload");
@@ -192,6 +196,11 @@ public final class PointParser implements Serializable {
             }
             if (!hasTs) {
                 return fail(raw, Reason.MISSING_TS, "no \"ts\"");
+            }
+            long skew = limits.maxFutureSkew().toMillis();
+            if (skew > 0 && ts > System.currentTimeMillis() + skew) {
+                return fail(raw, Reason.INVALID_TS, "ts " + java.time.Instant.ofEpochMilli(ts)
+                        + " is more than limits.maxFutureSkew (" + limits.maxFutureSkew() + ") ahead of the clock");
             }
             if (value != null && fields != null) {
                 return fail(raw, Reason.INVALID_VALUE, "both \"value\" and \"values\" given");

@@ -111,4 +111,22 @@ class PointParserTest {
         PointParser.Result r = parser.parse(new RawRecord("t", 0, 0, -1, EventJson.point(p)));
         assertThat(r.point()).isEqualTo(p);
     }
+
+    @Test
+    void timestampsTooFarAheadOfTheClockAreRefusedSoTheyCannotDragTheWatermark() {
+        long inTwoDays = System.currentTimeMillis() + 2 * 86_400_000L;
+        PointParser.Result r = parser.parse(new RawRecord("t", 0, 7, -1,
+                ("{\"series\":\"s\",\"ts\":" + inTwoDays + ",\"value\":1}").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(r.ok()).isFalse();
+        assertThat(r.deadLetter().reason()).isEqualTo(io.vigil.model.DeadLetter.Reason.INVALID_TS);
+        assertThat(r.deadLetter().detail()).contains("limits.maxFutureSkew");
+        long inAnHour = System.currentTimeMillis() + 3_600_000L;
+        assertThat(parser.parse(new RawRecord("t", 0, 8, -1,
+                ("{\"series\":\"s\",\"ts\":" + inAnHour + ",\"value\":1}").getBytes(java.nio.charset.StandardCharsets.UTF_8))).ok())
+                .isTrue();
+        PointParser open = new PointParser(JobSpec.parse("limits: {maxFutureSkew: 0s}").limits());
+        assertThat(open.parse(new RawRecord("t", 0, 9, -1,
+                ("{\"series\":\"s\",\"ts\":" + inTwoDays + ",\"value\":1}").getBytes(java.nio.charset.StandardCharsets.UTF_8))).ok())
+                .isTrue();
+    }
 }

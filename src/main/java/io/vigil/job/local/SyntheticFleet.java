@@ -28,6 +28,10 @@ public final class SyntheticFleet {
     /** {@code days} days of hourly points for four series. */
     public static Fleet generate(long seed, int days) {
         int n = days * 24;
+        // the fixed start keeps the demo's output the same from run to run; a fleet long enough to
+        // reach into the future starts earlier, since the job refuses timestamps from the future
+        long start = Math.min(START.toEpochMilli(),
+                (System.currentTimeMillis() / (24 * HOUR)) * 24 * HOUR - (long) n * HOUR);
         SplittableRandom rnd = new SplittableRandom(seed);
         String[] names = {"plant-1/boiler/temp", "plant-1/boiler/pressure", "plant-2/pump/flow", "web/checkout/latency_ms"};
         double[][] v = new double[names.length][n];
@@ -44,28 +48,28 @@ public final class SyntheticFleet {
         int shift = n * 76 / 100;
         int burst = n * 84 / 100;
         v[0][spike] += 30;
-        planted.add(new Planted(names[0], spike, ts(spike), "spike", 1));
+        planted.add(new Planted(names[0], spike, ts(start, spike), "spike", 1));
         v[1][dip] -= 4;
-        planted.add(new Planted(names[1], dip, ts(dip), "dip", 1));
+        planted.add(new Planted(names[1], dip, ts(start, dip), "dip", 1));
         for (int t = shift; t < n; t++) {
             v[2][t] += 150;
         }
-        planted.add(new Planted(names[2], shift, ts(shift), "level shift", 3));
+        planted.add(new Planted(names[2], shift, ts(start, shift), "level shift", 3));
         v[3][burst] *= 4;
-        planted.add(new Planted(names[3], burst, ts(burst), "latency burst", 1));
+        planted.add(new Planted(names[3], burst, ts(start, burst), "latency burst", 1));
 
         List<InputPoint> points = new ArrayList<>(n * names.length);
         for (int t = 0; t < n; t++) {
             for (int s = 0; s < names.length; s++) {
-                points.add(InputPoint.of(names[s], ts(t), Math.round(v[s][t] * 1000) / 1000.0,
+                points.add(InputPoint.of(names[s], ts(start, t), Math.round(v[s][t] * 1000) / 1000.0,
                         Map.of("site", names[s].substring(0, names[s].indexOf('/')))));
             }
         }
         return new Fleet(points, planted, HOUR);
     }
 
-    private static long ts(int t) {
-        return START.toEpochMilli() + t * HOUR;
+    private static long ts(long start, int t) {
+        return start + t * HOUR;
     }
 
     private static double gauss(SplittableRandom r) {

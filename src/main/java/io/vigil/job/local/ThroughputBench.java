@@ -217,7 +217,8 @@ public final class ThroughputBench {
 
     /** N events, round-robin over the series, each series on a 5-minute grid with a daily season. */
     private void preload(String servers, String topic, int series, long events) throws Exception {
-        long base = 1_764_547_200_000L; // 2025-12-01T00:00:00Z
+        // on a 5-minute grid ending a day ago: the job refuses timestamps from the future
+        long base = System.currentTimeMillis() - (events / series + 1) * FIVE_MINUTES - 86_400_000L;
         SplittableRandom rnd = new SplittableRandom(42);
         try (KafkaProducer<byte[], byte[]> p = producer(servers, 20)) {
             for (long i = 0; i < events; i++) {
