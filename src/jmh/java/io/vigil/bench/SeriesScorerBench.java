@@ -4,7 +4,6 @@ import io.vigil.config.JobSpec;
 import io.vigil.detect.DetectorSettings;
 import io.vigil.detect.SeriesScorer;
 import io.vigil.detect.SeriesState;
-import io.vigil.detect.stl.StlConfig;
 import io.vigil.model.InputPoint;
 import io.vigil.model.ScoredPoint;
 import java.util.Map;
@@ -44,9 +43,8 @@ public class SeriesScorerBench {
     public void setup() {
         int fields = Integer.parseInt(shape.substring(0, shape.indexOf('@')));
         int period = Integer.parseInt(shape.substring(shape.indexOf('@') + 1));
-        DetectorSettings d = JobSpec.defaults().detectors();
         // the default set with the period configured, as a per-series override would give it
-        d = new DetectorSettings(d.stlEnabled(), StlConfig.builder().period(period).build());
+        DetectorSettings d = JobSpec.parse("detectors: {stl: {period: " + period + "}}").detectors();
         scorer = new SeriesScorer(d, JobSpec.defaults().alerting());
         state = scorer.newState();
         points = new InputPoint[N];

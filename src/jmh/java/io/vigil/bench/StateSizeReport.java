@@ -30,7 +30,7 @@ public final class StateSizeReport {
         for (int[] shape : new int[][] {{1, 12}, {1, 288}, {4, 288}, {25, 288}}) {
             int fields = shape[0];
             int period = shape[1];
-            DetectorSettings d = new DetectorSettings(true, StlConfig.builder().period(period).build());
+            DetectorSettings d = DetectorSettings.of(StlConfig.builder().period(period).build());
             SeriesScorer scorer = new SeriesScorer(d, JobSpec.defaults().alerting());
             SeriesState s = scorer.newState();
             String[] names = new String[fields];

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vigil.detect.DetectorSettings;
 import io.vigil.detect.SeverityBands;
-import io.vigil.detect.stl.StlConfig;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -106,15 +105,16 @@ public record JobSpec(
     }
 
     /**
-     * A copy that runs only the named detectors, in the defaults and in every override (the
+     * A copy that runs exactly the named detectors — switched on with their settings from the job
+     * spec, whether or not the spec enables them — in the defaults and in every override (the
      * backtest's {@code --detectors}); an unknown name fails with the list of known ones.
      */
     public JobSpec withOnlyDetectors(List<String> names) {
         List<SeriesOverride> only = new java.util.ArrayList<>(overrides.size());
         for (SeriesOverride o : overrides) {
-            only.add(new SeriesOverride(o.match(), o.pattern(), o.detectors().only(names)));
+            only.add(new SeriesOverride(o.match(), o.pattern(), o.detectors().with(names)));
         }
-        return new JobSpec(name, kafka, time, limits, checkpointInterval, seriesTtl, seed, detectors.only(names),
+        return new JobSpec(name, kafka, time, limits, checkpointInterval, seriesTtl, seed, detectors.with(names),
                 List.copyOf(only), alerting);
     }
 
@@ -189,7 +189,7 @@ public record JobSpec(
         long seed = top.integer("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
 
         JsonNode detectorsRaw = root == null ? null : root.get("detectors");
-        DetectorSettings defaults = detectors(new ConfigNode("detectors", detectorsRaw));
+        DetectorSettings defaults = DetectorSpecReader.read(new ConfigNode("detectors", detectorsRaw));
 
         List<SeriesOverride> overrides = new ArrayList<>();
         JsonNode ov = root == null ? null : root.get("overrides");
@@ -203,7 +203,7 @@ public record JobSpec(
                 String glob = o.nonEmpty("match", null);
                 JsonNode merged = merge(detectorsRaw, ov.get(i).get("detectors"));
                 overrides.add(new SeriesOverride(glob, glob(glob),
-                        detectors(new ConfigNode("overrides[" + i + "].detectors", merged))));
+                        DetectorSpecReader.read(new ConfigNode("overrides[" + i + "].detectors", merged))));
             }
         }
 
@@ -251,37 +251,6 @@ public record JobSpec(
                 k.nonEmpty("transactionalIdPrefix", jobName),
                 txTimeout,
                 Map.copyOf(k.stringMap("properties")));
-    }
-
-    private static DetectorSettings detectors(ConfigNode d) {
-        d.allowOnly(Set.of("stl"));
-        ConfigNode s = d.child("stl");
-        s.allowOnly(Set.of("enabled", "period", "minPeriod", "maxPeriod", "windowPeriods", "nonSeasonalWindow",
-                "seasonalSpan", "robust", "threshold", "calibrationWindow", "minCalibration", "tailFraction",
-                "maxGapFill"));
-        StlConfig.Builder b = StlConfig.builder();
-        String period = s.string("period", "auto");
-        if (!period.equalsIgnoreCase("auto")) {
-            b.period((int) s.integer("period", 0, 2, 100_000));
-        }
-        StlConfig defaults = StlConfig.builder().build();
-        b.minPeriod((int) s.integer("minPeriod", defaults.minPeriod(), 2, 100_000))
-                .maxPeriod((int) s.integer("maxPeriod", defaults.maxPeriod(), 2, 100_000))
-                .windowPeriods((int) s.integer("windowPeriods", defaults.windowPeriods(), 2, 50))
-                .nonSeasonalWindow((int) s.integer("nonSeasonalWindow", defaults.nonSeasonalWindow(), 8, 100_000))
-                .seasonalSpan((int) s.integer("seasonalSpan", defaults.seasonalSpan(), 3, 10_001))
-                .robust(s.bool("robust", defaults.robust()))
-                .threshold(s.number("threshold", defaults.threshold(), 0, 1))
-                .calibrationWindow((int) s.integer("calibrationWindow", defaults.calibrationWindow(), 20, 1_000_000))
-                .minCalibration((int) s.integer("minCalibration", defaults.minCalibration(), 1, 1_000_000))
-                .tailFraction(s.number("tailFraction", defaults.tailFraction(), 0, 0.5))
-                .maxGapFill((int) s.integer("maxGapFill", defaults.maxGapFill(), -1, 1_000_000));
-        try {
-            return new DetectorSettings(s.bool("enabled", true), b.build());
-        } catch (IllegalArgumentException e) {
-            // StlConfig names keys as detectors.stl.x; re-root them at this node's path
-            throw new ConfigException(e.getMessage().replace("detectors.stl.", s.path() + "."), e);
-        }
     }
 
     /** Deep merge of YAML objects: values of {@code patch} win. */

@@ -7,10 +7,7 @@ package io.vigil.detect;
  *
  * @param <S> the detector's per-field state
  */
-public interface FieldDetector<S extends DetectorState> {
-
-    /** Name in outputs and in the job spec ({@code detectors.<name>}). */
-    String name();
+public interface FieldDetector<S extends DetectorState> extends Detector {
 
     /** A fresh state for a new field of a series. */
     S newState();

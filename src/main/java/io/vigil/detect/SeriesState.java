@@ -8,23 +8,26 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * All detector state of one series: per field, the state of each detector, in one table
- * {@code states[field][slot]} whose columns are named by {@link #detectors()}. Fields are kept in
- * the order they were first seen; a field absent from a point is left untouched. Columns are
- * named (not positional) so that a job whose detector set changes between releases still reads
- * its savepoint: a detector switched off keeps its column, one switched on adds a column.
+ * All detector state of one series: per field, the state of each field detector, in one table
+ * {@code states[field][slot]} whose columns are named by {@link #detectors()}, and one row
+ * {@code pointStates[slot]} for the detectors that judge whole points. Fields are kept in the
+ * order they were first seen; a field absent from a point is left untouched. Columns are named
+ * (not positional) so that a job whose detector set changes between releases still reads its
+ * savepoint: a detector switched off keeps its column, one switched on adds a column.
  *
- * <p>Codec version 2: {@code points}, the column names, then per field its name and per column a
- * presence flag and the detector's own versioned state. Version 1 (STL only) is still read.
+ * <p>Codec version 3: {@code points}, the column names, then per field its name and per column a
+ * presence flag and the detector's own versioned state, then the point row the same way.
+ * Version 2 (no point row) and version 1 (STL only) are still read.
  */
 public final class SeriesState {
 
     /** Codec version. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     String[] fields = new String[0];
     String[] detectors = new String[0];
     DetectorState[][] states = new DetectorState[0][];
+    DetectorState[] pointStates = new DetectorState[0];
     long points;
 
     /** Points scored for this series (its model version). */
@@ -47,6 +50,12 @@ public final class SeriesState {
         int f = indexOf(field);
         int d = slotOf(detector);
         return f < 0 || d < 0 ? null : states[f][d];
+    }
+
+    /** The state of a point detector, or null. */
+    public DetectorState pointState(String detector) {
+        int d = slotOf(detector);
+        return d < 0 ? null : pointStates[d];
     }
 
     /** The STL state of a field, or null. */
@@ -83,6 +92,7 @@ public final class SeriesState {
         for (int f = 0; f < states.length; f++) {
             states[f] = Arrays.copyOf(states[f], detectors.length);
         }
+        pointStates = Arrays.copyOf(pointStates, detectors.length);
         return detectors.length - 1;
     }
 
@@ -105,12 +115,28 @@ public final class SeriesState {
         out.writeInt(fields.length);
         for (int f = 0; f < fields.length; f++) {
             out.writeUTF(fields[f]);
-            for (int d = 0; d < detectors.length; d++) {
-                DetectorState s = states[f][d];
-                out.writeBoolean(s != null);
-                if (s != null) {
-                    s.write(out);
+            writeRow(out, states[f]);
+        }
+        writeRow(out, pointStates);
+    }
+
+    private static void writeRow(DataOutput out, DetectorState[] row) throws IOException {
+        for (DetectorState s : row) {
+            out.writeBoolean(s != null);
+            if (s != null) {
+                s.write(out);
+            }
+        }
+    }
+
+    private void readRow(DataInput in, DetectorStates.Reader[] readers, DetectorState[] row) throws IOException {
+        for (int d = 0; d < row.length; d++) {
+            if (in.readBoolean()) {
+                if (readers[d] == null) {
+                    throw new IOException("SeriesState holds state of detector '" + detectors[d]
+                            + "', which this build does not know");
                 }
+                row[d] = readers[d].read(in);
             }
         }
     }
@@ -125,6 +151,7 @@ public final class SeriesState {
             s.detectors = new String[] {SeriesScorer.STL};
             s.fields = new String[n];
             s.states = new DetectorState[n][1];
+            s.pointStates = new DetectorState[1];
             for (int i = 0; i < n; i++) {
                 s.fields[i] = in.readUTF();
                 if (in.readBoolean()) {
@@ -133,7 +160,7 @@ public final class SeriesState {
             }
             return s;
         }
-        if (version != VERSION) {
+        if (version != 2 && version != VERSION) {
             throw new IOException("unknown SeriesState version " + version + " (this build reads 1 to " + VERSION + ")");
         }
         s.points = in.readLong();
@@ -149,15 +176,11 @@ public final class SeriesState {
         s.states = new DetectorState[n][nd];
         for (int f = 0; f < n; f++) {
             s.fields[f] = in.readUTF();
-            for (int d = 0; d < nd; d++) {
-                if (in.readBoolean()) {
-                    if (readers[d] == null) {
-                        throw new IOException("SeriesState holds state of detector '" + s.detectors[d]
-                                + "', which this build does not know");
-                    }
-                    s.states[f][d] = readers[d].read(in);
-                }
-            }
+            s.readRow(in, readers, s.states[f]);
+        }
+        s.pointStates = new DetectorState[nd];
+        if (version >= 3) {
+            s.readRow(in, readers, s.pointStates);
         }
         return s;
     }
@@ -165,7 +188,8 @@ public final class SeriesState {
     @Override
     public boolean equals(Object o) {
         return o instanceof SeriesState s && points == s.points && Arrays.equals(fields, s.fields)
-                && Arrays.equals(detectors, s.detectors) && Arrays.deepEquals(states, s.states);
+                && Arrays.equals(detectors, s.detectors) && Arrays.deepEquals(states, s.states)
+                && Arrays.equals(pointStates, s.pointStates);
     }
 
     @Override

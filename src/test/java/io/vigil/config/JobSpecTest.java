@@ -16,9 +16,9 @@ class JobSpecTest {
         JobSpec spec = JobSpec.load(Path.of("jobs/default.yaml"));
         assertThat(spec.kafka().inputTopics()).containsExactly("metrics");
         assertThat(spec.kafka().delivery()).isEqualTo(JobSpec.Delivery.EXACTLY_ONCE);
-        assertThat(spec.detectors().stl().period()).isEqualTo(StlConfig.AUTO);
-        assertThat(spec.detectorsFor("shop/monthly/sales").stl().period()).isEqualTo(12);
-        assertThat(spec.detectorsFor("plant-7/boiler-3/temp").stl().period()).isEqualTo(StlConfig.AUTO);
+        assertThat(spec.detectors().config("stl", StlConfig.class).period()).isEqualTo(StlConfig.AUTO);
+        assertThat(spec.detectorsFor("shop/monthly/sales").config("stl", StlConfig.class).period()).isEqualTo(12);
+        assertThat(spec.detectorsFor("plant-7/boiler-3/temp").config("stl", StlConfig.class).period()).isEqualTo(StlConfig.AUTO);
     }
 
     @Test
@@ -51,7 +51,7 @@ class JobSpecTest {
         assertThat(spec.kafka().bootstrapServers()).isEqualTo("localhost:9092");
         assertThat(spec.time().maxOutOfOrderness()).isEqualTo(Duration.ofSeconds(5));
         assertThat(spec.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(spec.detectors().stlEnabled()).isTrue();
+        assertThat(spec.detectors().enabled()).contains("stl");
     }
 
     @Test
@@ -64,12 +64,12 @@ class JobSpecTest {
                   - match: "plant-*"
                     detectors: {stl: {period: 24}}
                 """);
-        StlConfig c = spec.detectorsFor("plant-7/boiler/temp").stl();
+        StlConfig c = spec.detectorsFor("plant-7/boiler/temp").config("stl", StlConfig.class);
         assertThat(c.period()).isEqualTo(288);
         assertThat(c.threshold()).isEqualTo(0.99);
         assertThat(c.windowPeriods()).isEqualTo(5);
-        assertThat(spec.detectorsFor("plant-8/x").stl().period()).isEqualTo(24);
-        assertThat(spec.detectorsFor("other").stl().period()).isEqualTo(StlConfig.AUTO);
+        assertThat(spec.detectorsFor("plant-8/x").config("stl", StlConfig.class).period()).isEqualTo(24);
+        assertThat(spec.detectorsFor("other").config("stl", StlConfig.class).period()).isEqualTo(StlConfig.AUTO);
     }
 
     @Test

@@ -21,7 +21,7 @@ class SeriesStateTest {
     private static final long HOUR = 3_600_000L;
 
     private static SeriesScorer scorer() {
-        return new SeriesScorer(new DetectorSettings(true, StlConfig.builder().period(24).build()),
+        return new SeriesScorer(DetectorSettings.of(StlConfig.builder().period(24).build()),
                 SeverityBands.defaults());
     }
 

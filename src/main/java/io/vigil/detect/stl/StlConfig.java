@@ -1,13 +1,14 @@
 package io.vigil.detect.stl;
 
-import java.io.Serializable;
+import io.vigil.detect.Detector;
+import io.vigil.detect.DetectorConfig;
 
 /**
  * Settings of the STL detector for one series. Immutable; built and validated by {@link Builder}.
  * Validation messages name the job-spec key ({@code detectors.stl.<name>}) so a bad job spec
  * fails at start with a message a user can act on.
  */
-public final class StlConfig implements Serializable {
+public final class StlConfig implements DetectorConfig {
 
     private static final long serialVersionUID = 1L;
 
@@ -46,6 +47,16 @@ public final class StlConfig implements Serializable {
         return new Builder();
     }
 
+    @Override
+    public String name() {
+        return StlDetector.NAME;
+    }
+
+    @Override
+    public Detector newDetector() {
+        return new StlDetector(this);
+    }
+
     /** Period in points, or {@link #AUTO}. */
     public int period() {
         return period;
@@ -82,6 +93,7 @@ public final class StlConfig implements Serializable {
     }
 
     /** Calibrated score at or above which a point is anomalous. */
+    @Override
     public double threshold() {
         return threshold;
     }

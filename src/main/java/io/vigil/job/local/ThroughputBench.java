@@ -137,7 +137,7 @@ public final class ThroughputBench {
                 "");
         JobSpec spec = JobSpec.parse(yaml);
         if (mode.equals("all")) {
-            spec = spec.withDetectors(DetectorSettings.defaults().only(DetectorSettings.ALL));
+            spec = spec.withDetectors(DetectorSettings.defaults().with(DetectorSettings.ALL));
         }
         return spec;
     }

@@ -62,7 +62,7 @@ class BacktestITCase {
     }
 
     private static JobSpec spec() {
-        return JobSpec.defaults().withDetectors(new DetectorSettings(true, StlConfig.builder().period(24).build()));
+        return JobSpec.defaults().withDetectors(DetectorSettings.of(StlConfig.builder().period(24).build()));
     }
 
     private Backtest.Outcome run(Path input, Path out) throws Exception {
