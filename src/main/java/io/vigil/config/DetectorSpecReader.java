@@ -10,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Reads the {@code detectors} section of a job spec (or of an override, merged over it): one
@@ -21,24 +20,30 @@ import java.util.function.Function;
  */
 final class DetectorSpecReader {
 
-    /** The reader of each detector's keys (except {@code enabled}), in {@link DetectorSettings#ALL} order. */
-    private static final Map<String, Function<ConfigNode, DetectorConfig>> READERS = new LinkedHashMap<>();
+    /** Reads one detector's keys (all but {@code enabled}); {@code seed} is the job spec's top-level seed. */
+    @FunctionalInterface
+    private interface Reader {
+        DetectorConfig read(ConfigNode node, long seed);
+    }
+
+    /** The reader of each detector's keys, in {@link DetectorSettings#ALL} order. */
+    private static final Map<String, Reader> READERS = new LinkedHashMap<>();
 
     static {
-        READERS.put(StlDetector.NAME, DetectorSpecReader::stl);
+        READERS.put(StlDetector.NAME, (n, seed) -> stl(n));
     }
 
     private DetectorSpecReader() {}
 
-    static DetectorSettings read(ConfigNode d) {
+    static DetectorSettings read(ConfigNode d, long seed) {
         d.allowOnly(READERS.keySet());
         Set<String> defaultOn = DetectorSettings.defaults().on();
         List<DetectorConfig> configs = new ArrayList<>();
         Set<String> on = new LinkedHashSet<>();
-        for (Map.Entry<String, Function<ConfigNode, DetectorConfig>> e : READERS.entrySet()) {
+        for (Map.Entry<String, Reader> e : READERS.entrySet()) {
             ConfigNode node = d.child(e.getKey());
             try {
-                configs.add(e.getValue().apply(node));
+                configs.add(e.getValue().read(node, seed));
             } catch (IllegalArgumentException ex) {
                 throw new ConfigException(ex.getMessage().replace("detectors." + e.getKey() + ".", node.path() + "."),
                         ex);

@@ -189,7 +189,7 @@ public record JobSpec(
         long seed = top.integer("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
 
         JsonNode detectorsRaw = root == null ? null : root.get("detectors");
-        DetectorSettings defaults = DetectorSpecReader.read(new ConfigNode("detectors", detectorsRaw));
+        DetectorSettings defaults = DetectorSpecReader.read(new ConfigNode("detectors", detectorsRaw), seed);
 
         List<SeriesOverride> overrides = new ArrayList<>();
         JsonNode ov = root == null ? null : root.get("overrides");
@@ -203,7 +203,7 @@ public record JobSpec(
                 String glob = o.nonEmpty("match", null);
                 JsonNode merged = merge(detectorsRaw, ov.get(i).get("detectors"));
                 overrides.add(new SeriesOverride(glob, glob(glob),
-                        DetectorSpecReader.read(new ConfigNode("overrides[" + i + "].detectors", merged))));
+                        DetectorSpecReader.read(new ConfigNode("overrides[" + i + "].detectors", merged), seed)));
             }
         }
 
