@@ -4,6 +4,7 @@ import io.vigil.detect.stl.StlState;
 import java.io.DataInput;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The readers of every detector's state, by detector name: what lets {@link SeriesState} read
@@ -17,10 +18,21 @@ public final class DetectorStates {
         DetectorState read(DataInput in) throws IOException;
     }
 
-    private static final Map<String, Reader> READERS = Map.of(
-            SeriesScorer.STL, StlState::read);
+    private static final Map<String, Reader> READERS = new ConcurrentHashMap<>(Map.of(
+            SeriesScorer.STL, StlState::read));
 
     private DetectorStates() {}
+
+    /**
+     * Registers the reader of a detector that is not built in (a plugin, or a test's own detector);
+     * a built-in name cannot be taken over.
+     */
+    public static void register(String detector, Reader reader) {
+        Reader had = READERS.putIfAbsent(detector, reader);
+        if (had != null && had != reader && DetectorSettings.ALL.contains(detector)) {
+            throw new IllegalArgumentException("detector '" + detector + "' is built in; its reader cannot be replaced");
+        }
+    }
 
     /** The reader of a detector's state, or null for a detector this build does not know. */
     public static Reader reader(String detector) {
