@@ -1,5 +1,6 @@
 package io.vigil.config;
 
+import io.vigil.detect.Combination;
 import io.vigil.detect.DetectorConfig;
 import io.vigil.detect.DetectorSettings;
 import io.vigil.detect.stl.StlConfig;
@@ -36,7 +37,9 @@ final class DetectorSpecReader {
     private DetectorSpecReader() {}
 
     static DetectorSettings read(ConfigNode d, long seed) {
-        d.allowOnly(READERS.keySet());
+        Set<String> known = new LinkedHashSet<>(READERS.keySet());
+        known.add("combine");
+        d.allowOnly(known);
         Set<String> defaultOn = DetectorSettings.defaults().on();
         List<DetectorConfig> configs = new ArrayList<>();
         Set<String> on = new LinkedHashSet<>();
@@ -52,7 +55,32 @@ final class DetectorSpecReader {
                 on.add(e.getKey());
             }
         }
-        return new DetectorSettings(configs, on);
+        return new DetectorSettings(configs, on, combine(d.child("combine")));
+    }
+
+    private static Combination combine(ConfigNode c) {
+        c.allowOnly(Set.of("rule", "votes", "threshold", "weights"));
+        Combination defaults = Combination.defaults();
+        Map<String, Double> weights = new LinkedHashMap<>();
+        for (Map.Entry<String, String> w : c.stringMap("weights").entrySet()) {
+            if (!READERS.containsKey(w.getKey())) {
+                throw new ConfigException(c.key("weights") + "." + w.getKey() + ": unknown detector (known: "
+                        + String.join(", ", READERS.keySet()) + ")");
+            }
+            try {
+                weights.put(w.getKey(), Double.parseDouble(w.getValue()));
+            } catch (NumberFormatException e) {
+                throw new ConfigException(c.key("weights") + "." + w.getKey() + ": expected a number, got \""
+                        + w.getValue() + "\"");
+            }
+        }
+        try {
+            return new Combination(c.choice("rule", defaults.rule(), Combination.Rule.class),
+                    (int) c.integer("votes", defaults.votes(), 1, 100),
+                    c.number("threshold", defaults.threshold(), 0, 1), weights);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage().replace("detectors.combine.", c.path() + "."), e);
+        }
     }
 
     private static Set<String> keys(String... keys) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vigil.detect.DetectorSettings;
+import io.vigil.detect.AlertPolicy;
 import io.vigil.detect.SeverityBands;
 import java.io.IOException;
 import java.io.Serializable;
@@ -34,7 +35,7 @@ public record JobSpec(
         long seed,
         DetectorSettings detectors,
         List<SeriesOverride> overrides,
-        SeverityBands alerting) implements Serializable {
+        AlertPolicy alerting) implements Serializable {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -208,7 +209,7 @@ public record JobSpec(
         }
 
         ConfigNode a = top.child("alerting");
-        a.allowOnly(Set.of("severity"));
+        a.allowOnly(Set.of("severity", "minScore", "cooldown", "closeAfter", "correction", "feedback", "mute"));
         ConfigNode sev = a.child("severity");
         sev.allowOnly(Set.of("critical", "major"));
         double critical = sev.number("critical", 0.99999, 0, 1);
@@ -216,8 +217,34 @@ public record JobSpec(
         if (major > critical) {
             throw new ConfigException("alerting.severity.major: must not exceed critical (" + critical + "), got " + major);
         }
+        JsonNode alertingRaw = root == null ? null : root.get("alerting");
+        AlertPolicy policy = new AlertPolicy(new SeverityBands(critical, major),
+                a.number("minScore", 0.0, 0, 1),
+                a.duration("cooldown", Duration.ZERO, Duration.ZERO).toMillis(),
+                (int) a.integer("closeAfter", 3, 1, 1_000_000),
+                a.choice("correction", AlertPolicy.Correction.EXPECTED, AlertPolicy.Correction.class),
+                a.bool("feedback", false),
+                mutes(alertingRaw == null ? null : alertingRaw.get("mute")));
         return new JobSpec(name, kafka, time, limits, checkpointInterval, ttl, seed, defaults, List.copyOf(overrides),
-                new SeverityBands(critical, major));
+                policy);
+    }
+
+    /** {@code alerting.mute}: a list of {@code {match: <glob>, fields: [..]}}. */
+    private static List<AlertPolicy.Mute> mutes(JsonNode raw) {
+        List<AlertPolicy.Mute> out = new ArrayList<>();
+        if (raw == null || raw.isNull()) {
+            return out;
+        }
+        if (!raw.isArray()) {
+            throw new ConfigException("alerting.mute: expected a list of {match, fields}, got " + raw);
+        }
+        for (int i = 0; i < raw.size(); i++) {
+            ConfigNode m = new ConfigNode("alerting.mute[" + i + "]", raw.get(i));
+            m.allowOnly(Set.of("match", "fields"));
+            String glob = m.nonEmpty("match", null);
+            out.add(new AlertPolicy.Mute(glob, glob(glob), Set.copyOf(m.stringList("fields", List.of()))));
+        }
+        return out;
     }
 
     private static KafkaSpec kafka(ConfigNode k, String jobName) {

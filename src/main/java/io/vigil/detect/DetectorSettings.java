@@ -19,13 +19,16 @@ import java.util.Set;
  *
  * @param configs one config per known detector, in {@link #ALL} order
  * @param on names of the enabled detectors
+ * @param combine how the detectors' verdicts on a field become one
  */
-public record DetectorSettings(List<DetectorConfig> configs, Set<String> on) implements Serializable {
+public record DetectorSettings(List<DetectorConfig> configs, Set<String> on, Combination combine)
+        implements Serializable {
 
     /** Every detector name this build knows, in scoring order. */
     public static final List<String> ALL = List.of(StlDetector.NAME);
 
     public DetectorSettings {
+        java.util.Objects.requireNonNull(combine, "combine");
         configs = List.copyOf(configs);
         on = Set.copyOf(on);
         for (String n : on) {
@@ -42,7 +45,7 @@ public record DetectorSettings(List<DetectorConfig> configs, Set<String> on) imp
 
     /** Every detector with its defaults; the ones {@code jobs/default.yaml} enables are on. */
     public static DetectorSettings defaults() {
-        return new DetectorSettings(defaultConfigs(), Set.of(StlDetector.NAME));
+        return new DetectorSettings(defaultConfigs(), Set.of(StlDetector.NAME), Combination.defaults());
     }
 
     /**
@@ -60,7 +63,7 @@ public record DetectorSettings(List<DetectorConfig> configs, Set<String> on) imp
             all.set(at, c);
             on.add(c.name());
         }
-        return new DetectorSettings(all, on);
+        return new DetectorSettings(all, on, Combination.defaults());
     }
 
     /** Names of the enabled detectors, in scoring order. */
@@ -103,7 +106,7 @@ public record DetectorSettings(List<DetectorConfig> configs, Set<String> on) imp
         }
         Set<String> keep = new LinkedHashSet<>(on);
         keep.retainAll(names);
-        return new DetectorSettings(configs, keep);
+        return new DetectorSettings(configs, keep, combine);
     }
 
     /**
@@ -112,6 +115,6 @@ public record DetectorSettings(List<DetectorConfig> configs, Set<String> on) imp
      */
     public DetectorSettings with(List<String> names) {
         only(names); // validates the names
-        return new DetectorSettings(configs, new LinkedHashSet<>(names));
+        return new DetectorSettings(configs, new LinkedHashSet<>(names), combine);
     }
 }

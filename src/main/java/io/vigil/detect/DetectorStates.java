@@ -19,7 +19,8 @@ public final class DetectorStates {
     }
 
     private static final Map<String, Reader> READERS = new ConcurrentHashMap<>(Map.of(
-            SeriesScorer.STL, StlState::read));
+            SeriesScorer.STL, StlState::read,
+            IncidentState.COLUMN, IncidentState::read));
 
     private DetectorStates() {}
 

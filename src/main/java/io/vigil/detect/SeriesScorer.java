@@ -19,13 +19,14 @@ import java.util.Map;
  * ({@link PointDetector}) run once on the whole point, and their verdict is attributed to the
  * fields that explain it ({@link PointVerdict#attributes}).
  *
- * <p>Combination (until the combination issue lands): a field's score is the largest calibrated
- * score among the detectors that are past their cold start, and the field is anomalous when any
- * detector fired on it. Because each detector's score is a calibrated tail probability, taking the
- * maximum compares like with like. {@code expected} and the band come from the highest-scoring
- * detector that fired and has an expected value, or, on a normal point, from the first ready
- * detector in {@link DetectorSettings#enabled()} order that has one — so the band a chart draws is
- * stable from point to point and switches only where an anomaly is explained by another detector.
+ * <p>Per field: the ready detectors' calibrated scores are combined by the series'
+ * {@link Combination} rule (max, weighted mean, k-of-n vote). {@code expected} and the band come
+ * from the highest-scoring detector that fired and has an expected value, or, on a normal point,
+ * from the first ready detector in {@link DetectorSettings#enabled()} order that has one — so the
+ * band a chart draws is stable from point to point and switches only where an anomaly is explained
+ * by another detector. An anomalous value gets its correction ({@link AlertPolicy.Correction}),
+ * optionally fed back into the detectors' state ({@link Correctable}); then the field's
+ * {@link IncidentTracker} decides which events the point publishes.
  */
 public final class SeriesScorer {
 
@@ -33,14 +34,18 @@ public final class SeriesScorer {
     public static final String STL = StlDetector.NAME;
 
     private final DetectorSettings settings;
+    private final AlertPolicy policy;
+    private final Combination combination;
     /** Enabled detectors in scoring order, field and point detectors mixed. */
     private final Detector[] detectors;
     private final String[] names;
     private final Verdict[] verdicts;
     private final PointVerdict[] pointVerdicts;
 
-    public SeriesScorer(DetectorSettings settings, SeverityBands severity) {
+    public SeriesScorer(DetectorSettings settings, AlertPolicy policy) {
         this.settings = settings;
+        this.policy = policy;
+        this.combination = settings.combine();
         List<String> enabled = settings.enabled();
         this.detectors = new Detector[enabled.size()];
         this.names = new String[detectors.length];
@@ -75,15 +80,36 @@ public final class SeriesScorer {
                     ? updatePoint(pd, state.pointStates, slots[d], p.ts(), fields, values)
                     : null;
         }
+        int incidentSlot = state.slot(IncidentState.COLUMN);
         List<FieldScore> out = new ArrayList<>(fields.length);
+        List<AnomalyEvent> events = null;
+        int suppressed = 0;
         for (int i = 0; i < fields.length; i++) {
             int at = state.indexOf(fields[i]);
             if (at < 0) {
                 at = state.add(fields[i]);
             }
-            out.add(scoreField(state.states[at], slots, i, fields[i], p.ts(), values[i]));
+            DetectorState[] row = state.states[at];
+            FieldScore f = scoreField(row, slots, i, fields[i], p.ts(), values[i]);
+            out.add(f);
+            IncidentState incident = (IncidentState) row[incidentSlot];
+            if (incident == null) {
+                if (!f.anomaly()) {
+                    continue; // most fields never see an anomaly: no incident state for them
+                }
+                incident = new IncidentState();
+                row[incidentSlot] = incident;
+            }
+            if (events == null && (f.anomaly() || incident.open())) {
+                events = new ArrayList<>(1);
+            }
+            if (events != null && IncidentTracker.advance(incident, policy, p.series(), p.ts(), f, state.points,
+                    p.tags(), events)) {
+                suppressed++;
+            }
         }
-        return new ScoredPoint(p.series(), p.ts(), out, p.tags(), state.points);
+        return new ScoredPoint(p.series(), p.ts(), out, p.tags(), state.points,
+                events == null ? List.of() : events, suppressed);
     }
 
     private FieldScore scoreField(DetectorState[] row, int[] slots, int fieldIndex, String field, long ts,
@@ -121,7 +147,9 @@ public final class SeriesScorer {
             return new FieldScore(field, value, false, 0.0, false, Double.NaN, Double.NaN, Double.NaN, value, scores,
                     fired, "");
         }
-        boolean anomaly = !fired.isEmpty();
+        Combination.Result combined = combination.combine(names, verdicts);
+        boolean anomaly = combined.anomaly();
+        score = combined.score();
         int bandFrom = bestFired >= 0 ? bestFired : firstReady;
         double expected = bandFrom >= 0 ? verdicts[bandFrom].expected() : Double.NaN;
         double lower = bandFrom >= 0 ? verdicts[bandFrom].lower() : Double.NaN;
@@ -141,9 +169,41 @@ public final class SeriesScorer {
             }
             explanation = sb.toString();
         }
-        double corrected = anomaly && Double.isFinite(expected) ? expected : value;
+        double corrected = anomaly ? correction(row, slots, expected, value) : value;
+        if (anomaly && policy.feedback() && corrected != value) {
+            for (int d = 0; d < detectors.length; d++) {
+                if (detectors[d] instanceof Correctable<?> c && row[slots[d]] != null) {
+                    replaceNewest(c, row[slots[d]], corrected);
+                }
+            }
+        }
         return new FieldScore(field, value, true, score, anomaly, expected, lower, upper, corrected, scores, fired,
                 explanation);
+    }
+
+    /** The correction of an anomalous value: by the policy's rule, else the expected value, else the value. */
+    private double correction(DetectorState[] row, int[] slots, double expected, double value) {
+        if (policy.correction() == AlertPolicy.Correction.SEASONAL_MEAN) {
+            for (int d = 0; d < detectors.length; d++) {
+                if (detectors[d] instanceof SeasonalHistory<?> h && row[slots[d]] != null) {
+                    double mean = samePhaseMean(h, row[slots[d]]);
+                    if (Double.isFinite(mean)) {
+                        return mean;
+                    }
+                }
+            }
+        }
+        return Double.isFinite(expected) ? expected : value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <S extends DetectorState> double samePhaseMean(SeasonalHistory<S> h, DetectorState s) {
+        return h.samePhaseMean((S) s);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <S extends DetectorState> void replaceNewest(Correctable<S> c, DetectorState s, double v) {
+        c.replaceNewest((S) s, v);
     }
 
     /**
@@ -185,28 +245,5 @@ public final class SeriesScorer {
     private static <S extends DetectorState> String explain(FieldDetector<S> d, DetectorState s, double value,
             Verdict v) {
         return d.explain(d.stateType().cast(s), value, v);
-    }
-
-    /** The anomaly events of a scored point: one per anomalous field. */
-    public static List<AnomalyEvent> anomalies(ScoredPoint p, SeverityBands severity) {
-        List<AnomalyEvent> out = new ArrayList<>(1);
-        for (FieldScore f : p.fields()) {
-            if (!f.anomaly()) {
-                continue;
-            }
-            double v = f.value();
-            String direction = Double.isNaN(f.expected()) || v >= f.expected() ? "up" : "down";
-            // the seed text's importance: distance beyond the violated bound over the value itself;
-            // a detector without a band (a multivariate model) measures from the expected value
-            double beyond = v > f.upper() ? v - f.upper() : (v < f.lower() ? f.lower() - v : 0.0);
-            if (Double.isNaN(f.lower()) && Double.isFinite(f.expected())) {
-                beyond = Math.abs(v - f.expected());
-            }
-            double denom = Math.abs(v) > 0 ? Math.abs(v) : Math.max(Math.abs(f.expected()), 1e-12);
-            out.add(new AnomalyEvent(p.series(), p.ts(), f.field(), v, f.expected(), f.lower(), f.upper(), f.score(),
-                    severity.of(f.score()), direction, beyond / denom, f.detectors(), "point", p.ts(), p.ts(),
-                    f.corrected(), f.explanation(), p.modelVersion(), p.tags()));
-        }
-        return out;
     }
 }

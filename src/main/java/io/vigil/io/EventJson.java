@@ -51,6 +51,8 @@ public final class EventJson {
             g.writeStringField("kind", e.kind());
             g.writeStringField("start", iso(e.start()));
             g.writeStringField("end", iso(e.end()));
+            g.writeStringField("status", e.status());
+            g.writeNumberField("points", e.points());
             number(g, "corrected", e.corrected());
             g.writeStringField("explanation", e.explanation());
             g.writeNumberField("modelVersion", e.modelVersion());

@@ -35,6 +35,13 @@ public final class AnomalyFormat {
                         .append(String.format(Locale.ROOT, "%.4f", e.getValue().asDouble()));
             }
             String field = n.path("field").asText();
+            if ("closed".equals(n.path("status").asText())) {
+                return String.format(Locale.ROOT, "%-8s %s  %s%s  %s %s to %s, %d point(s), peak %s (expected %s) score %.5f",
+                        "RESOLVED", n.path("end").asText(), n.path("series").asText(),
+                        "value".equals(field) ? "" : "." + field, n.path("kind").asText(), n.path("start").asText(),
+                        n.path("end").asText(), n.path("points").asInt(), num(n.path("value")),
+                        num(n.path("expected")), n.path("score").asDouble());
+            }
             return String.format(Locale.ROOT, "%-8s %s  %s%s  value %s  expected %s  band [%s, %s]  %s score %.5f  %s",
                     n.path("severity").asText().toUpperCase(Locale.ROOT), n.path("ts").asText(),
                     n.path("series").asText(), "value".equals(field) ? "" : "." + field,

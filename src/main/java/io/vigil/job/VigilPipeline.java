@@ -64,7 +64,7 @@ public final class VigilPipeline {
                 .name("detectors");
 
         DataStream<AnomalyEvent> anomalies = scored
-                .flatMap(new ToAnomalies(spec.alerting()), VigilTypes.ANOMALY)
+                .flatMap(new ToAnomalies(), VigilTypes.ANOMALY)
                 .uid("vigil-anomalies")
                 .name("anomaly events");
 

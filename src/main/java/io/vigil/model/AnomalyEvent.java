@@ -17,9 +17,14 @@ import java.util.Map;
  * @param direction {@code "up"} or {@code "down"}
  * @param importance distance beyond the violated bound divided by |value|
  * @param detectors calibrated score per detector
- * @param kind {@code "point"} or {@code "subsequence"}
+ * @param kind {@code "point"} (one anomalous point) or {@code "subsequence"} (consecutive anomalous
+ *     points merged into one incident)
  * @param start start of the anomaly, epoch millis
- * @param end end of the anomaly, epoch millis
+ * @param end end of the anomaly (its newest anomalous point so far), epoch millis
+ * @param status {@code "open"}: the first event of an incident, published at its first anomalous point;
+ *     {@code "closed"}: the incident's last event, published once enough normal points followed it,
+ *     carrying its full extent and its peak (the values of the highest-scoring point)
+ * @param points anomalous points in the incident so far
  * @param corrected replacement value for a cleaned stream
  * @param explanation human-readable reason
  * @param modelVersion the series' model version that produced the verdict
@@ -41,13 +46,22 @@ public record AnomalyEvent(
         String kind,
         long start,
         long end,
+        String status,
+        int points,
         double corrected,
         String explanation,
         long modelVersion,
         Map<String, String> tags) {
 
+    /** {@link #status} of an incident's first event. */
+    public static final String OPEN = "open";
+
+    /** {@link #status} of an incident's last event. */
+    public static final String CLOSED = "closed";
+
     public AnomalyEvent {
         detectors = detectors == null ? Map.of() : detectors;
+        status = status == null ? OPEN : status;
         tags = tags == null ? Map.of() : tags;
     }
 }

@@ -53,6 +53,7 @@ public final class DetectorFunction extends KeyedProcessFunction<String, InputPo
     private transient Counter scored;
     private transient Counter anomalies;
     private transient Counter expired;
+    private transient Counter suppressed;
 
     public DetectorFunction(JobSpec spec) {
         this.spec = spec;
@@ -69,6 +70,7 @@ public final class DetectorFunction extends KeyedProcessFunction<String, InputPo
         scored = getRuntimeContext().getMetricGroup().counter("pointsScored");
         anomalies = getRuntimeContext().getMetricGroup().counter("anomalousPoints");
         expired = getRuntimeContext().getMetricGroup().counter("seriesExpired");
+        suppressed = getRuntimeContext().getMetricGroup().counter("suppressedAlerts");
     }
 
     @Override
@@ -132,6 +134,9 @@ public final class DetectorFunction extends KeyedProcessFunction<String, InputPo
         scored.inc();
         if (result.anomalous()) {
             anomalies.inc();
+        }
+        if (result.suppressed() > 0) {
+            suppressed.inc(result.suppressed());
         }
         out.collect(result);
     }

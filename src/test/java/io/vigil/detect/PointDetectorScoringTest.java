@@ -142,8 +142,8 @@ class PointDetectorScoringTest {
 
     private static SeriesScorer scorer() {
         StlConfig stl = StlConfig.builder().period(24).build();
-        return new SeriesScorer(new DetectorSettings(List.of(stl, new MeanDistanceConfig()), Set.of("stl", "meandist")),
-                SeverityBands.defaults());
+        return new SeriesScorer(new DetectorSettings(List.of(stl, new MeanDistanceConfig()), Set.of("stl", "meandist"),
+                Combination.defaults()), AlertPolicy.defaults());
     }
 
     @Test
@@ -166,7 +166,7 @@ class PointDetectorScoringTest {
         assertThat(fa.detectors().get("meandist")).isEqualTo(0.0);
         assertThat(fa.fired()).doesNotContain("meandist");
         assertThat(fb.explanation()).contains("meandist: far from the mean");
-        List<AnomalyEvent> events = SeriesScorer.anomalies(hit, SeverityBands.defaults());
+        List<AnomalyEvent> events = hit.events();
         assertThat(events).extracting(AnomalyEvent::field).contains("b");
         AnomalyEvent eb = events.stream().filter(e -> e.field().equals("b")).findFirst().orElseThrow();
         assertThat(eb.direction()).isEqualTo("up");

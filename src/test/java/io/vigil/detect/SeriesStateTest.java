@@ -22,7 +22,7 @@ class SeriesStateTest {
 
     private static SeriesScorer scorer() {
         return new SeriesScorer(DetectorSettings.of(StlConfig.builder().period(24).build()),
-                SeverityBands.defaults());
+                AlertPolicy.defaults());
     }
 
     private static InputPoint point(int i) {
@@ -50,7 +50,8 @@ class SeriesStateTest {
         }
         SeriesState restored = read(bytes(live));
         assertThat(restored).isEqualTo(live);
-        assertThat(restored.detectors()).containsExactly("stl");
+        // the STL column, and the alerting column of each field's incidents
+        assertThat(restored.detectors()).containsExactly("stl", IncidentState.COLUMN);
         assertThat(restored.fields()).containsExactly("a", "b");
         for (int i = 200; i < 300; i++) {
             ScoredPoint x = scorer.score(live, point(i));
@@ -84,7 +85,9 @@ class SeriesStateTest {
             live.stl(f).write(out);
         }
         SeriesState old = read(bo.toByteArray());
-        assertThat(old).isEqualTo(live);
+        assertThat(old.points()).isEqualTo(live.points());
+        assertThat(old.stl("a")).isEqualTo(live.stl("a"));
+        assertThat(old.stl("b")).isEqualTo(live.stl("b"));
         ScoredPoint x = scorer.score(live, point(100));
         ScoredPoint y = scorer.score(old, point(100));
         assertThat(y.fields().get(0).score()).isEqualTo(x.fields().get(0).score());

@@ -131,6 +131,46 @@ class DetectorFunctionTest {
         assertThat(uninterrupted.stream().filter(p -> p.fields().get(0).ready()).count()).isGreaterThan(50);
     }
 
+    @Test
+    void incidentsAreTheSameWhenPointsArriveOutOfOrderWithinTheBound() throws Exception {
+        // a burst of anomalies at hours 400..403 merges into one subsequence incident, whether the
+        // points arrive in order or shuffled inside a 3-hour out-of-orderness bound
+        List<InputPoint> points = new ArrayList<>();
+        for (int t = 0; t < 430; t++) {
+            double v = value(5, t) + (t >= 400 && t < 404 ? 40 : 0);
+            points.add(InputPoint.of("z", t * HOUR, v));
+        }
+        List<io.vigil.model.AnomalyEvent> inOrder = events(points, 0);
+        List<InputPoint> shuffled = new ArrayList<>(points);
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int i = 0; i + 3 < shuffled.size(); i += 4) {
+            java.util.Collections.swap(shuffled, i + rnd.nextInt(4), i + rnd.nextInt(4));
+            java.util.Collections.swap(shuffled, i + rnd.nextInt(4), i + rnd.nextInt(4));
+        }
+        assertThat(shuffled).isNotEqualTo(points);
+        assertThat(events(shuffled, 3 * HOUR)).isEqualTo(inOrder);
+        List<io.vigil.model.AnomalyEvent> burst = inOrder.stream().filter(e -> e.start() == 400 * HOUR).toList();
+        assertThat(burst).extracting(io.vigil.model.AnomalyEvent::status).containsExactly("open", "closed");
+        io.vigil.model.AnomalyEvent closed = burst.get(1);
+        assertThat(closed.kind()).isEqualTo("subsequence");
+        assertThat(closed.start()).isEqualTo(400 * HOUR);
+        assertThat(closed.end()).isBetween(401 * HOUR, 403 * HOUR);
+    }
+
+    /** Feeds points in the given arrival order with a bounded-out-of-orderness watermark; returns the events. */
+    private static List<io.vigil.model.AnomalyEvent> events(List<InputPoint> arrival, long bound) throws Exception {
+        try (var h = harness()) {
+            long maxTs = Long.MIN_VALUE;
+            for (InputPoint p : arrival) {
+                h.processElement(p, p.ts());
+                maxTs = Math.max(maxTs, p.ts());
+                h.processWatermark(new Watermark(maxTs - bound - 1));
+            }
+            h.processWatermark(new Watermark(Long.MAX_VALUE - 1));
+            return scored(h).stream().flatMap(p -> p.events().stream()).toList();
+        }
+    }
+
     private static void feed(KeyedOneInputStreamOperatorTestHarness<String, InputPoint, ScoredPoint> h, int from, int to)
             throws Exception {
         for (int t = from; t < to; t++) {

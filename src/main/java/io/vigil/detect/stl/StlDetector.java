@@ -1,6 +1,8 @@
 package io.vigil.detect.stl;
 
+import io.vigil.detect.Correctable;
 import io.vigil.detect.FieldDetector;
+import io.vigil.detect.SeasonalHistory;
 import io.vigil.detect.Selection;
 import io.vigil.detect.Verdict;
 import java.util.Arrays;
@@ -46,7 +48,7 @@ import java.util.Map;
  * <p>Instances hold configuration and work arrays only, no series state: one instance serves all
  * series of a task, and all per-series memory lives in {@link StlState}. Not thread-safe.
  */
-public final class StlDetector implements FieldDetector<StlState> {
+public final class StlDetector implements FieldDetector<StlState>, SeasonalHistory<StlState>, Correctable<StlState> {
 
     /** The detector's name in outputs and the job spec. */
     public static final String NAME = "stl";
@@ -97,6 +99,36 @@ public final class StlDetector implements FieldDetector<StlState> {
     public String explain(StlState s, double value, Verdict v) {
         return String.format(Locale.ROOT, "stl: %s is %.1f residual scales %s trend+seasonal %s (period %d)",
                 Verdict.format(value), v.magnitude(), value > v.expected() ? "above" : "below", Verdict.format(v.expected()), s.period());
+    }
+
+    /**
+     * The mean of the newest point's phase in the earlier periods of the window: with the default
+     * four periods, the four earlier Decembers of a monthly series.
+     */
+    @Override
+    public double samePhaseMean(StlState s) {
+        int p = s.period;
+        if (p <= 0 || s.size <= p) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        int n = 0;
+        for (int lag = p; lag < s.size; lag += p) {
+            sum += s.back(lag);
+            n++;
+        }
+        return sum / n;
+    }
+
+    /**
+     * The window keeps the corrected value, so later refits and same-phase means do not see the
+     * anomaly; the online level and profile already took only a Huber-clipped step towards it.
+     */
+    @Override
+    public void replaceNewest(StlState s, double corrected) {
+        if (s.size > 0) {
+            s.setNewest(corrected);
+        }
     }
 
     /** A fresh state for a new series field. */

@@ -101,6 +101,18 @@ public final class StlState implements DetectorState {
         return ring[(head - 1 - back + 2 * ring.length) % ring.length];
     }
 
+    /** A copy of the window, oldest first (gap fills and corrections included). */
+    public double[] window() {
+        double[] out = new double[size];
+        copyTo(out);
+        return out;
+    }
+
+    /** Overwrites the newest value. */
+    void setNewest(double v) {
+        ring[(head - 1 + ring.length) % ring.length] = v;
+    }
+
     /** Copies the window, oldest first, into {@code dst}; returns its length. */
     int copyTo(double[] dst) {
         int start = (head - size + ring.length) % ring.length;

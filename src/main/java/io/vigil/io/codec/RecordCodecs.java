@@ -24,6 +24,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Codecs of the model records, as they travel between Flink operators (and sit in buffers in state). */
 public final class RecordCodecs {
@@ -110,6 +111,8 @@ public final class RecordCodecs {
 
     /** {@link ScoredPoint}. */
     public static final class Scored implements BinaryCodec<ScoredPoint> {
+        private final Anomaly anomaly = new Anomaly();
+
         @Override public Class<ScoredPoint> type() { return ScoredPoint.class; }
 
         @Override
@@ -133,6 +136,11 @@ public final class RecordCodecs {
             }
             writeStringMap(out, p.tags());
             out.writeLong(p.modelVersion());
+            out.writeInt(p.events().size());
+            for (AnomalyEvent e : p.events()) {
+                anomaly.write(e, out);
+            }
+            out.writeInt(p.suppressed());
         }
 
         @Override
@@ -146,7 +154,14 @@ public final class RecordCodecs {
                         in.readBoolean(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
                         readDoubleMap(in), readStringList(in), readString(in)));
             }
-            return new ScoredPoint(series, ts, fields, readStringMap(in), in.readLong());
+            Map<String, String> tags = readStringMap(in);
+            long version = in.readLong();
+            int ne = in.readInt();
+            List<AnomalyEvent> events = new ArrayList<>(ne);
+            for (int i = 0; i < ne; i++) {
+                events.add(anomaly.read(in));
+            }
+            return new ScoredPoint(series, ts, fields, tags, version, events, in.readInt());
         }
     }
 
@@ -171,6 +186,8 @@ public final class RecordCodecs {
             writeString(out, e.kind());
             out.writeLong(e.start());
             out.writeLong(e.end());
+            writeString(out, e.status());
+            out.writeInt(e.points());
             out.writeDouble(e.corrected());
             writeString(out, e.explanation());
             out.writeLong(e.modelVersion());
@@ -182,7 +199,7 @@ public final class RecordCodecs {
             return new AnomalyEvent(readString(in), in.readLong(), readString(in), in.readDouble(), in.readDouble(),
                     in.readDouble(), in.readDouble(), in.readDouble(), readString(in), readString(in),
                     in.readDouble(), readDoubleMap(in), readString(in), in.readLong(), in.readLong(),
-                    in.readDouble(), readString(in), in.readLong(), readStringMap(in));
+                    readString(in), in.readInt(), in.readDouble(), readString(in), in.readLong(), readStringMap(in));
         }
     }
 

@@ -178,6 +178,9 @@ public final class LocalDemo {
 
     private static boolean hit(SyntheticFleet.Fleet fleet, SyntheticFleet.Planted pl, List<JsonNode> found) {
         for (JsonNode a : found) {
+            if ("closed".equals(a.path("status").asText())) {
+                continue; // an incident counts once, by its opening event
+            }
             long ts = java.time.Instant.parse(a.path("ts").asText()).toEpochMilli();
             if (a.path("series").asText().equals(pl.series()) && ts >= pl.ts()
                     && ts < pl.ts() + pl.tolerance() * fleet.stepMillis()) {
@@ -200,7 +203,12 @@ public final class LocalDemo {
         }
         Map<String, Integer> other = new LinkedHashMap<>();
         int others = 0;
+        int incidents = 0;
         for (JsonNode a : found) {
+            if ("closed".equals(a.path("status").asText())) {
+                continue; // an incident counts once, by its opening event
+            }
+            incidents++;
             long ts = java.time.Instant.parse(a.path("ts").asText()).toEpochMilli();
             boolean explained = false;
             for (SyntheticFleet.Planted pl : fleet.planted()) {
@@ -215,8 +223,9 @@ public final class LocalDemo {
                 other.merge(a.path("series").asText(), 1, Integer::sum);
             }
         }
-        out.printf(Locale.ROOT, "  planted found: %d of %d; other alerts: %d %s; anomaly events: %d%n", hits,
-                fleet.planted().size(), others, other.isEmpty() ? "" : other, found.size());
+        out.printf(Locale.ROOT, "  planted found: %d of %d; other incidents: %d %s; incidents: %d (anomaly events, "
+                + "opening and closing: %d)%n", hits, fleet.planted().size(), others, other.isEmpty() ? "" : other,
+                incidents, found.size());
         out.printf(Locale.ROOT, "  bad records sent: %d; dead letters committed: %d%n", bad, deadLetters);
         out.printf(Locale.ROOT, "  wall time: %.1f s%n", (System.nanoTime() - started) / 1e9);
         return hits;
