@@ -4,6 +4,7 @@ import io.vigil.config.JobSpec;
 import io.vigil.io.KafkaIO;
 import io.vigil.io.flink.VigilTypes;
 import io.vigil.model.RawRecord;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -33,11 +34,21 @@ public final class VigilJob {
 
     /** Attaches the Kafka source, the pipeline and the Kafka sinks. */
     public static void attach(StreamExecutionEnvironment env, JobSpec spec) {
+        attach(env, spec, UnaryOperator.identity());
+    }
+
+    /**
+     * Attaches the Kafka source, the pipeline and the Kafka sinks, with {@code beforePipeline}
+     * applied to the raw records between the source and the pipeline: the seam through which the
+     * failure tests inject faults into the real job.
+     */
+    public static void attach(StreamExecutionEnvironment env, JobSpec spec,
+            UnaryOperator<DataStream<RawRecord>> beforePipeline) {
         DataStream<RawRecord> raw = env
                 .fromSource(KafkaIO.source(spec.kafka()), WatermarkStrategy.noWatermarks(), "kafka: "
                         + String.join(",", spec.kafka().inputTopics()), VigilTypes.RAW)
                 .uid("vigil-kafka-source");
-        VigilPipeline.Outputs out = VigilPipeline.define(raw, spec);
+        VigilPipeline.Outputs out = VigilPipeline.define(beforePipeline.apply(raw), spec);
         out.anomalies().sinkTo(KafkaIO.anomalySink(spec))
                 .uid("vigil-anomaly-sink").name("kafka: " + spec.kafka().anomalyTopic());
         out.deadLetters().sinkTo(KafkaIO.deadLetterSink(spec))
