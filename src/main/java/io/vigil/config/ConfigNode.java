@@ -242,7 +242,8 @@ final class ConfigNode {
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().isValueNode()) {
-                throw new ConfigException(key(key) + "." + e.getKey() + ": expected a plain value, got " + e.getValue());
+                throw new ConfigException(key(key) + "." + e.getKey() + ": expected a plain value, got "
+                        + (JobSpec.KafkaSpec.secret(e.getKey()) ? "(a secret's value, not shown)" : e.getValue()));
             }
             out.put(e.getKey(), e.getValue().asText());
         }

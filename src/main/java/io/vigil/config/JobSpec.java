@@ -32,12 +32,16 @@ public record JobSpec(
         LimitsSpec limits,
         Duration checkpointInterval,
         Duration seriesTtl,
+        long maxSeries,
         long seed,
         DetectorSettings detectors,
         List<SeriesOverride> overrides,
         AlertPolicy alerting) implements Serializable {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private static final Pattern SECRET_KEY = Pattern.compile(
+            "(?i)(password|passwd|secret|jaas|token|credential|\\.key$|api[._-]?key|private)");
 
     /** How the Kafka sinks commit. */
     public enum Delivery { EXACTLY_ONCE, AT_LEAST_ONCE }
@@ -58,6 +62,26 @@ public record JobSpec(
             String transactionalIdPrefix,
             Duration transactionTimeout,
             Map<String, String> properties) implements Serializable {
+
+        /**
+         * Client properties whose values are secrets by their name (passwords, JAAS configs, keys,
+         * tokens) are masked, so a spec that ends up in a log or an error shows no credential.
+         */
+        @Override
+        public String toString() {
+            Map<String, String> masked = new java.util.TreeMap<>();
+            properties.forEach((key, value) -> masked.put(key, secret(key) ? "****" : value));
+            return "KafkaSpec[bootstrapServers=" + bootstrapServers + ", groupId=" + groupId + ", inputTopics="
+                    + inputTopics + ", anomalyTopic=" + anomalyTopic + ", deadLetterTopic=" + deadLetterTopic
+                    + ", cleanedTopic=" + cleanedTopic + ", startingOffsets=" + startingOffsets + ", delivery="
+                    + delivery + ", transactionalIdPrefix=" + transactionalIdPrefix + ", transactionTimeout="
+                    + transactionTimeout + ", properties=" + masked + "]";
+        }
+
+        /** Whether a client property holds a secret, judged by its name. */
+        public static boolean secret(String key) {
+            return SECRET_KEY.matcher(key).find();
+        }
 
         /** Whether a cleaned stream is published. */
         public boolean hasCleanedTopic() {
@@ -97,12 +121,12 @@ public record JobSpec(
     /** A copy reading from and writing to other brokers. */
     public JobSpec withBootstrapServers(String servers) {
         return new JobSpec(name, kafka.withBootstrapServers(servers), time, limits, checkpointInterval, seriesTtl,
-                seed, detectors, overrides, alerting);
+                maxSeries, seed, detectors, overrides, alerting);
     }
 
     /** A copy with another checkpoint interval (the demo checkpoints often so exactly-once output shows up fast). */
     public JobSpec withCheckpointInterval(Duration interval) {
-        return new JobSpec(name, kafka, time, limits, interval, seriesTtl, seed, detectors, overrides, alerting);
+        return new JobSpec(name, kafka, time, limits, interval, seriesTtl, maxSeries, seed, detectors, overrides, alerting);
     }
 
     /**
@@ -115,13 +139,13 @@ public record JobSpec(
         for (SeriesOverride o : overrides) {
             only.add(new SeriesOverride(o.match(), o.pattern(), o.detectors().with(names)));
         }
-        return new JobSpec(name, kafka, time, limits, checkpointInterval, seriesTtl, seed, detectors.with(names),
+        return new JobSpec(name, kafka, time, limits, checkpointInterval, seriesTtl, maxSeries, seed, detectors.with(names),
                 List.copyOf(only), alerting);
     }
 
     /** A copy with a different default detector spec (and no overrides), for experiments and tests. */
     public JobSpec withDetectors(DetectorSettings d) {
-        return new JobSpec(name, kafka, time, limits, checkpointInterval, seriesTtl, seed, d, List.of(), alerting);
+        return new JobSpec(name, kafka, time, limits, checkpointInterval, seriesTtl, maxSeries, seed, d, List.of(), alerting);
     }
 
     /** Reads and validates a job spec file. */
@@ -143,14 +167,20 @@ public record JobSpec(
         return parse("{}");
     }
 
-    /** Parses and validates YAML text. */
+    /** Parses and validates YAML text; {@code ${VAR}} in values comes from the process environment. */
     public static JobSpec parse(String yaml) {
+        return parse(yaml, System.getenv());
+    }
+
+    /** Parses and validates YAML text, taking {@code ${VAR}} references from {@code env}. */
+    public static JobSpec parse(String yaml, Map<String, String> env) {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
         } catch (IOException e) {
             throw new ConfigException("not valid YAML: " + e.getMessage(), e);
         }
+        EnvSubstitution.apply(root, "", env);
         ConfigNode top = new ConfigNode("", root);
         top.allowOnly(Set.of("name", "kafka", "time", "limits", "checkpoint", "state", "seed", "detectors",
                 "overrides", "alerting"));
@@ -185,8 +215,9 @@ public record JobSpec(
         cp.allowOnly(Set.of("interval"));
         Duration checkpointInterval = cp.duration("interval", Duration.ofSeconds(10), Duration.ofMillis(100));
         ConfigNode st = top.child("state");
-        st.allowOnly(Set.of("seriesTtl"));
+        st.allowOnly(Set.of("seriesTtl", "maxSeries"));
         Duration ttl = st.duration("seriesTtl", Duration.ofDays(7), Duration.ofSeconds(1));
+        long maxSeries = st.integer("maxSeries", 1_000_000, 1, Long.MAX_VALUE);
         long seed = top.integer("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
 
         JsonNode detectorsRaw = root == null ? null : root.get("detectors");
@@ -225,7 +256,7 @@ public record JobSpec(
                 a.choice("correction", AlertPolicy.Correction.EXPECTED, AlertPolicy.Correction.class),
                 a.bool("feedback", false),
                 mutes(alertingRaw == null ? null : alertingRaw.get("mute")));
-        return new JobSpec(name, kafka, time, limits, checkpointInterval, ttl, seed, defaults, List.copyOf(overrides),
+        return new JobSpec(name, kafka, time, limits, checkpointInterval, ttl, maxSeries, seed, defaults, List.copyOf(overrides),
                 policy);
     }
 

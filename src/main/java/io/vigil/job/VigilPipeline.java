@@ -54,14 +54,15 @@ public final class VigilPipeline {
                 .uid("vigil-lateness")
                 .name("lateness check");
 
-        DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseFunction.DEAD_LETTERS)
-                .union(points.getSideOutput(ParseFunction.DEAD_LETTERS));
 
         SingleOutputStreamOperator<ScoredPoint> scored = points
                 .keyBy(InputPoint::series, Types.STRING)
                 .process(new DetectorFunction(spec), VigilTypes.SCORED)
                 .uid("vigil-detectors")
                 .name("detectors");
+
+        DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseFunction.DEAD_LETTERS)
+                .union(points.getSideOutput(ParseFunction.DEAD_LETTERS), scored.getSideOutput(ParseFunction.DEAD_LETTERS));
 
         DataStream<AnomalyEvent> anomalies = scored
                 .flatMap(new ToAnomalies(), VigilTypes.ANOMALY)

@@ -30,7 +30,13 @@ public record DeadLetter(Reason reason, String detail, String topic, int partiti
         TOO_MANY_FIELDS,
         PAYLOAD_TOO_LARGE,
         INVALID_TAGS,
-        LATE
+        LATE,
+        /**
+         * A point of a new series while the detector's subtask already tracks {@code state.maxSeries}
+         * series (a misbehaving producer inventing keys): the payload is the point as JSON, with no
+         * Kafka coordinates (they are not kept past parsing).
+         */
+        SERIES_LIMIT
     }
 
     public DeadLetter {

@@ -5,6 +5,8 @@ import io.vigil.detect.DetectorSettings;
 import io.vigil.detect.SeriesScorer;
 import io.vigil.detect.SeriesState;
 import io.vigil.io.flink.VigilTypes;
+import io.vigil.io.EventJson;
+import io.vigil.model.DeadLetter;
 import io.vigil.model.InputPoint;
 import io.vigil.model.ScoredPoint;
 import java.util.ArrayList;
@@ -12,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -19,8 +23,14 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The detector operator, keyed by series: puts each series' points in event-time order, runs the
@@ -38,8 +48,18 @@ import org.apache.flink.util.Collector;
  * (buffered points) and {@code lastSeen}/{@code expiry} (for the idle timeout). A series with no
  * point for {@code state.seriesTtl} of event time is dropped entirely; it restarts cold if it
  * comes back. The expiry timer is re-armed lazily (one timer per series, not one per point).
+ *
+ * <p>Bounded keys: each parallel instance tracks at most {@code state.maxSeries} series. The count
+ * is operator state (checkpointed with the keyed state, so it survives a restart; after a rescale
+ * the restored counts are summed and split evenly, an approximation until series expire). A point
+ * of a new series beyond the cap is not scored: it goes to the dead-letter output as
+ * {@code SERIES_LIMIT} (nothing is dropped silently), is counted in {@code seriesRejected}, and a
+ * warning is logged at most once a minute. {@code seriesTracked} is a gauge.
  */
-public final class DetectorFunction extends KeyedProcessFunction<String, InputPoint, ScoredPoint> {
+public final class DetectorFunction extends KeyedProcessFunction<String, InputPoint, ScoredPoint>
+        implements CheckpointedFunction {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorFunction.class);
 
     private static final long serialVersionUID = 1L;
 
@@ -54,6 +74,10 @@ public final class DetectorFunction extends KeyedProcessFunction<String, InputPo
     private transient Counter anomalies;
     private transient Counter expired;
     private transient Counter suppressed;
+    private transient Counter rejected;
+    private transient ListState<Long> trackedState;
+    private transient long tracked;
+    private transient long lastCapWarning;
 
     public DetectorFunction(JobSpec spec) {
         this.spec = spec;
@@ -71,12 +95,21 @@ public final class DetectorFunction extends KeyedProcessFunction<String, InputPo
         anomalies = getRuntimeContext().getMetricGroup().counter("anomalousPoints");
         expired = getRuntimeContext().getMetricGroup().counter("seriesExpired");
         suppressed = getRuntimeContext().getMetricGroup().counter("suppressedAlerts");
+        rejected = getRuntimeContext().getMetricGroup().counter("seriesRejected");
+        getRuntimeContext().getMetricGroup().gauge("seriesTracked", (Gauge<Long>) () -> tracked);
     }
 
     @Override
     public void processElement(InputPoint p, Context ctx, Collector<ScoredPoint> out) throws Exception {
         long ts = p.ts();
         Long seen = lastSeen.value();
+        if (seen == null) {
+            if (tracked >= spec.maxSeries()) {
+                reject(p, ctx);
+                return;
+            }
+            tracked++;
+        }
         if (seen == null || ts > seen) {
             lastSeen.update(ts);
         }
@@ -115,11 +148,45 @@ public final class DetectorFunction extends KeyedProcessFunction<String, InputPo
                 lastSeen.clear();
                 expiry.clear();
                 expired.inc();
+                tracked = Math.max(0, tracked - 1);
             } else {
                 expiry.update(idleUntil);
                 ctx.timerService().registerEventTimeTimer(idleUntil);
             }
         }
+    }
+
+    private void reject(InputPoint p, Context ctx) {
+        rejected.inc();
+        long now = System.currentTimeMillis();
+        if (now - lastCapWarning > 60_000) {
+            lastCapWarning = now;
+            LOG.warn("state.maxSeries ({}) reached on subtask {}: points of new series (e.g. '{}') go to the "
+                    + "dead-letter topic as SERIES_LIMIT until tracked series expire (state.seriesTtl); "
+                    + "{} rejected so far", spec.maxSeries(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                    p.series().length() > 100 ? p.series().substring(0, 100) + "..." : p.series(), rejected.getCount());
+        }
+        ctx.output(ParseFunction.DEAD_LETTERS, new DeadLetter(DeadLetter.Reason.SERIES_LIMIT,
+                "series '" + (p.series().length() > 200 ? p.series().substring(0, 200) + "..." : p.series())
+                        + "' is new and this subtask already tracks state.maxSeries = " + spec.maxSeries()
+                        + " series", "", -1, -1, EventJson.point(p)));
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+        trackedState.update(List.of(tracked));
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext ctx) throws Exception {
+        trackedState = ctx.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("trackedSeries", Types.LONG));
+        long sum = 0;
+        for (Long n : trackedState.get()) {
+            sum += n;
+        }
+        // even-split redistribution: after a rescale each instance gets a share of the old counts
+        tracked = sum;
     }
 
     private void score(InputPoint p, Collector<ScoredPoint> out) throws Exception {

@@ -157,6 +157,48 @@ class DetectorFunctionTest {
         assertThat(closed.end()).isBetween(401 * HOUR, 403 * HOUR);
     }
 
+    @Test
+    void aCapOnTrackedSeriesSendsPointsOfNewSeriesToDeadLettersUntilOneExpires() throws Exception {
+        JobSpec capped = JobSpec.parse("""
+                state: {seriesTtl: 2d, maxSeries: 2}
+                detectors: {stl: {period: 24}}
+                """);
+        OperatorSubtaskState snapshot;
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, InputPoint, ScoredPoint>(
+                new KeyedProcessOperator<>(new DetectorFunction(capped)), InputPoint::series, Types.STRING)) {
+            h.open();
+            h.processElement(InputPoint.of("a", HOUR, 1), HOUR);
+            h.processElement(InputPoint.of("b", HOUR, 2), HOUR);
+            h.processElement(InputPoint.of("c", HOUR, 3), HOUR); // a third series: over the cap
+            h.processElement(InputPoint.of("a", 2 * HOUR, 1), 2 * HOUR); // known series: still fine
+            h.processWatermark(new Watermark(2 * HOUR));
+            assertThat(scored(h)).extracting(ScoredPoint::series).containsExactly("a", "b", "a");
+            var dead = new ArrayList<>(h.getSideOutput(ParseFunction.DEAD_LETTERS));
+            assertThat(dead).hasSize(1);
+            io.vigil.model.DeadLetter d = dead.get(0).getValue();
+            assertThat(d.reason()).isEqualTo(io.vigil.model.DeadLetter.Reason.SERIES_LIMIT);
+            assertThat(d.detail()).contains("'c'").contains("maxSeries = 2");
+            assertThat(new String(d.payload(), java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("\"series\":\"c\"").contains("\"value\":3");
+            snapshot = h.snapshot(1L, 1L);
+        }
+        // the count survives a restore: still full
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, InputPoint, ScoredPoint>(
+                new KeyedProcessOperator<>(new DetectorFunction(capped)), InputPoint::series, Types.STRING)) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(InputPoint.of("d", 3 * HOUR, 4), 3 * HOUR);
+            assertThat(h.getSideOutput(ParseFunction.DEAD_LETTERS)).hasSize(1);
+            // "b" goes idle for two days and expires: there is room again
+            h.processElement(InputPoint.of("a", 40 * HOUR, 1), 40 * HOUR);
+            h.processWatermark(new Watermark(52 * HOUR));
+            h.processElement(InputPoint.of("e", 53 * HOUR, 5), 53 * HOUR);
+            h.processWatermark(new Watermark(53 * HOUR));
+            assertThat(scored(h)).extracting(ScoredPoint::series).contains("e");
+            assertThat(h.getSideOutput(ParseFunction.DEAD_LETTERS)).hasSize(1);
+        }
+    }
+
     /** Feeds points in the given arrival order with a bounded-out-of-orderness watermark; returns the events. */
     private static List<io.vigil.model.AnomalyEvent> events(List<InputPoint> arrival, long bound) throws Exception {
         try (var h = harness()) {
