@@ -11,4 +11,14 @@ public interface Detector {
 
     /** Name in outputs and in the job spec ({@code detectors.<name>}). */
     String name();
+
+    /** Model retrains this instance has run (for all the series it served); 0 for detectors without models. */
+    default long retrains() {
+        return 0;
+    }
+
+    /** Total time of those retrains, in nanoseconds. */
+    default long retrainNanos() {
+        return 0;
+    }
 }

@@ -41,8 +41,16 @@ public final class SeriesScorer {
     private final String[] names;
     private final Verdict[] verdicts;
     private final PointVerdict[] pointVerdicts;
+    private final long[][] timing;
+    private int tick;
+    private boolean timedPoint;
 
     public SeriesScorer(DetectorSettings settings, AlertPolicy policy) {
+        this(settings, policy, new DetectorTimings());
+    }
+
+    /** A scorer whose detectors' sampled update times accumulate in {@code timings}. */
+    public SeriesScorer(DetectorSettings settings, AlertPolicy policy, DetectorTimings timings) {
         this.settings = settings;
         this.policy = policy;
         this.combination = settings.combine();
@@ -55,6 +63,15 @@ public final class SeriesScorer {
         }
         this.verdicts = new Verdict[detectors.length];
         this.pointVerdicts = new PointVerdict[detectors.length];
+        this.timing = new long[detectors.length][];
+        for (int d = 0; d < detectors.length; d++) {
+            timing[d] = timings.slot(names[d]);
+        }
+    }
+
+    /** The detector instances of this scorer (for their retrain counters). */
+    public List<Detector> detectors() {
+        return List.of(detectors);
     }
 
     public DetectorSettings settings() {
@@ -75,11 +92,24 @@ public final class SeriesScorer {
         for (int d = 0; d < detectors.length; d++) {
             slots[d] = state.slot(names[d]);
         }
-        for (int d = 0; d < detectors.length; d++) {
-            pointVerdicts[d] = detectors[d] instanceof PointDetector<?> pd
-                    ? updatePoint(pd, state.pointStates, slots[d], p.ts(), fields, values)
-                    : null;
+        // one point in SAMPLE_EVERY is timed per detector: the clock stays off the per-event path
+        boolean timed = ++tick >= DetectorTimings.SAMPLE_EVERY;
+        if (timed) {
+            tick = 0;
         }
+        for (int d = 0; d < detectors.length; d++) {
+            if (detectors[d] instanceof PointDetector<?> pd) {
+                long t0 = timed ? System.nanoTime() : 0;
+                pointVerdicts[d] = updatePoint(pd, state.pointStates, slots[d], p.ts(), fields, values);
+                if (timed) {
+                    timing[d][0]++;
+                    timing[d][1] += System.nanoTime() - t0;
+                }
+            } else {
+                pointVerdicts[d] = null;
+            }
+        }
+        timedPoint = timed;
         int incidentSlot = state.slot(IncidentState.COLUMN);
         List<FieldScore> out = new ArrayList<>(fields.length);
         List<AnomalyEvent> events = null;
@@ -122,7 +152,12 @@ public final class SeriesScorer {
         for (int d = 0; d < detectors.length; d++) {
             Verdict v;
             if (detectors[d] instanceof FieldDetector<?> fd) {
+                long t0 = timedPoint ? System.nanoTime() : 0;
                 v = update(fd, row, slots[d], ts, value);
+                if (timedPoint) {
+                    timing[d][0]++;
+                    timing[d][1] += System.nanoTime() - t0;
+                }
             } else {
                 v = attributed(pointVerdicts[d], fieldIndex);
             }

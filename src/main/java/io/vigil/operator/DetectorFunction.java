@@ -2,6 +2,7 @@ package io.vigil.operator;
 
 import io.vigil.config.JobSpec;
 import io.vigil.detect.DetectorSettings;
+import io.vigil.detect.DetectorTimings;
 import io.vigil.detect.SeriesScorer;
 import io.vigil.detect.SeriesState;
 import io.vigil.io.flink.VigilTypes;
@@ -70,6 +71,7 @@ public final class DetectorFunction extends KeyedProcessFunction<String, InputPo
     private transient ValueState<Long> lastSeen;
     private transient ValueState<Long> expiry;
     private transient Map<DetectorSettings, SeriesScorer> scorers;
+    private transient DetectorTimings timings;
     private transient Counter scored;
     private transient Counter anomalies;
     private transient Counter expired;
@@ -90,7 +92,15 @@ public final class DetectorFunction extends KeyedProcessFunction<String, InputPo
                 new MapStateDescriptor<>("pending", Types.LONG, new ListTypeInfo<>(VigilTypes.POINT)));
         lastSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("lastSeen", Types.LONG));
         expiry = getRuntimeContext().getState(new ValueStateDescriptor<>("expiry", Types.LONG));
-        scorers = new HashMap<>();
+        scorers = new java.util.concurrent.ConcurrentHashMap<>(); // the metric reporter reads it too
+        timings = new DetectorTimings();
+        // per detector: sampled update time, and the retrains of its instances in this operator
+        for (String name : DetectorSettings.ALL) {
+            org.apache.flink.metrics.MetricGroup g = getRuntimeContext().getMetricGroup().addGroup("detector", name);
+            g.gauge("nanosPerUpdate", (Gauge<Double>) () -> timings.nanosPerUpdate(name));
+            g.gauge("retrains", (Gauge<Long>) () -> retrains(name, false));
+            g.gauge("retrainMillis", (Gauge<Double>) () -> retrains(name, true) / 1e6);
+        }
         scored = getRuntimeContext().getMetricGroup().counter("pointsScored");
         anomalies = getRuntimeContext().getMetricGroup().counter("anomalousPoints");
         expired = getRuntimeContext().getMetricGroup().counter("seriesExpired");
@@ -156,6 +166,18 @@ public final class DetectorFunction extends KeyedProcessFunction<String, InputPo
         }
     }
 
+    private long retrains(String detector, boolean nanos) {
+        long sum = 0;
+        for (SeriesScorer s : scorers.values()) {
+            for (io.vigil.detect.Detector d : s.detectors()) {
+                if (d.name().equals(detector)) {
+                    sum += nanos ? d.retrainNanos() : d.retrains();
+                }
+            }
+        }
+        return sum;
+    }
+
     private void reject(InputPoint p, Context ctx) {
         rejected.inc();
         long now = System.currentTimeMillis();
@@ -191,7 +213,7 @@ public final class DetectorFunction extends KeyedProcessFunction<String, InputPo
 
     private void score(InputPoint p, Collector<ScoredPoint> out) throws Exception {
         SeriesScorer scorer = scorers.computeIfAbsent(spec.detectorsFor(p.series()),
-                d -> new SeriesScorer(d, spec.alerting()));
+                d -> new SeriesScorer(d, spec.alerting(), timings));
         SeriesState s = series.value();
         if (s == null) {
             s = scorer.newState();

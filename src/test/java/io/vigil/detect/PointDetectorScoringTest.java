@@ -175,6 +175,25 @@ class PointDetectorScoringTest {
     }
 
     @Test
+    void updatesOfEveryDetectorAreTimedOnASample() {
+        DetectorTimings timings = new DetectorTimings();
+        StlConfig stl = StlConfig.builder().period(24).build();
+        SeriesScorer scorer = new SeriesScorer(new DetectorSettings(List.of(stl, new MeanDistanceConfig()),
+                Set.of("stl", "meandist"), Combination.defaults()), AlertPolicy.defaults(), timings);
+        SeriesState s = scorer.newState();
+        for (int i = 0; i < DetectorTimings.SAMPLE_EVERY - 1; i++) {
+            scorer.score(s, point(i, a(i), b(i)));
+        }
+        assertThat(timings.nanosPerUpdate("stl")).isZero();
+        for (int i = DetectorTimings.SAMPLE_EVERY - 1; i < 10 * DetectorTimings.SAMPLE_EVERY; i++) {
+            scorer.score(s, point(i, a(i), b(i)));
+        }
+        assertThat(timings.nanosPerUpdate("stl")).isPositive();
+        assertThat(timings.nanosPerUpdate("meandist")).isPositive();
+        assertThat(timings.detectors()).containsExactlyInAnyOrder("stl", "meandist");
+    }
+
+    @Test
     void pointStateRoundTripsThroughTheSeriesCodec() throws IOException {
         DetectorStates.register("meandist", MeanState::read);
         SeriesScorer scorer = scorer();
