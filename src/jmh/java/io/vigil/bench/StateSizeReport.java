@@ -24,6 +24,41 @@ public final class StateSizeReport {
 
     private StateSizeReport() {}
 
+    /**
+     * Heap held by many short-lived series (a misbehaving producer inventing keys): 100,000 series
+     * of three points each under the default job's detectors, measured as the heap growth after
+     * full collections, and extrapolated to a million. What bounds it in production is
+     * {@code state.maxSeries} and {@code state.seriesTtl}; this says what each such series costs.
+     */
+    private static void heapPerNewSeries() {
+        int n = 100_000;
+        JobSpec spec = JobSpec.defaults();
+        SeriesScorer scorer = new SeriesScorer(spec.detectors(), spec.alerting());
+        long before = usedHeap();
+        SeriesState[] states = new SeriesState[n];
+        for (int i = 0; i < n; i++) {
+            states[i] = scorer.newState();
+            for (int k = 0; k < 3; k++) {
+                scorer.score(states[i], InputPoint.of("s" + i, k * 300_000L, 10 + k));
+            }
+        }
+        long after = usedHeap();
+        double per = (double) (after - before) / n;
+        System.out.printf(Locale.ROOT, "| heap per new series, 3 points, default detectors (%s) | 1 | auto | %,.0f "
+                + "(%.2f GB per million) |%n", String.join(",", spec.detectors().enabled()), per, per * 1e6 / 1e9);
+        if (states[n - 1] == null) {
+            throw new IllegalStateException(); // keeps the states reachable until measured
+        }
+    }
+
+    private static long usedHeap() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
+    }
+
     public static void main(String[] args) throws IOException {
         System.out.println("| state | fields | period | bytes per series |");
         System.out.println("| --- | ---: | ---: | ---: |");
@@ -47,6 +82,7 @@ public final class StateSizeReport {
             System.out.printf(Locale.ROOT, "| vigil default set (%s) | %d | %d | %,d |%n", String.join(",", d.enabled()),
                     fields, period, bo.size());
         }
+        heapPerNewSeries();
         for (String config : new String[] {"raw100", "norm50s8"}) {
             ThresholdedRandomCutForest f = RcfReferenceBench.build(config);
             double[] y = BenchData.seasonal(288, 5000, 42);

@@ -35,8 +35,12 @@ public final class TailCalibrator {
     /** Smallest mean excess, in units of the magnitude: avoids a cliff when the tail is flat. */
     private static final double MIN_SIGMA = 0.05;
 
-    private final double[] ring;
-    private final double[] sorted;
+    /** Arrays start this small and double up to the capacity: a new series costs little memory. */
+    private static final int INITIAL = 16;
+
+    private final int capacity;
+    private double[] ring;
+    private double[] sorted;
     private int head;
     private int size;
 
@@ -45,8 +49,9 @@ public final class TailCalibrator {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
         }
-        this.ring = new double[capacity];
-        this.sorted = new double[capacity];
+        this.capacity = capacity;
+        this.ring = new double[Math.min(capacity, INITIAL)];
+        this.sorted = new double[ring.length];
     }
 
     /** Number of magnitudes held. */
@@ -56,7 +61,7 @@ public final class TailCalibrator {
 
     /** Capacity. */
     public int capacity() {
-        return ring.length;
+        return capacity;
     }
 
     /**
@@ -116,6 +121,13 @@ public final class TailCalibrator {
         if (!Double.isFinite(x)) {
             return; // a non-finite magnitude would break every later rank
         }
+        if (size == ring.length && ring.length < capacity) {
+            // not yet at capacity and never wrapped: the values sit at [0, size), head == 0
+            int grown = (int) Math.min(capacity, 2L * ring.length);
+            ring = Arrays.copyOf(ring, grown);
+            sorted = Arrays.copyOf(sorted, grown);
+            head = size;
+        }
         if (size == ring.length) {
             double old = ring[head];
             int at = lowerBound(old);
@@ -160,7 +172,7 @@ public final class TailCalibrator {
     /** Writes the held magnitudes, oldest first. */
     public void write(DataOutput out) throws IOException {
         out.writeByte(VERSION);
-        out.writeInt(ring.length);
+        out.writeInt(capacity);
         out.writeInt(size);
         int start = (head - size + ring.length) % ring.length;
         for (int i = 0; i < size; i++) {
@@ -184,9 +196,9 @@ public final class TailCalibrator {
 
     /** A copy with the same content. */
     public TailCalibrator copy() {
-        TailCalibrator c = new TailCalibrator(ring.length);
-        System.arraycopy(ring, 0, c.ring, 0, ring.length);
-        System.arraycopy(sorted, 0, c.sorted, 0, sorted.length);
+        TailCalibrator c = new TailCalibrator(capacity);
+        c.ring = ring.clone();
+        c.sorted = sorted.clone();
         c.head = head;
         c.size = size;
         return c;
@@ -194,7 +206,7 @@ public final class TailCalibrator {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof TailCalibrator c) || c.size != size || c.ring.length != ring.length) {
+        if (!(o instanceof TailCalibrator c) || c.size != size || c.capacity != capacity) {
             return false;
         }
         return Arrays.equals(sorted, 0, size, c.sorted, 0, size);

@@ -12,6 +12,34 @@ import org.junit.jupiter.api.Test;
 class TailCalibratorTest {
 
     @Test
+    void growsLazilyAndBehavesAsIfAllocatedAtCapacity() throws java.io.IOException {
+        TailCalibrator c = new TailCalibrator(1000);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        java.util.List<Double> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            double x = -Math.log(1 - r.nextDouble());
+            c.add(x);
+            all.add(x);
+            if (i == 10 || i == 500 || i == 2499) {
+                // the same sample rebuilt from scratch in one go gives the same ranks
+                TailCalibrator fresh = new TailCalibrator(1000);
+                for (double v : all.subList(Math.max(0, all.size() - 1000), all.size())) {
+                    fresh.add(v);
+                }
+                assertThat(c).isEqualTo(fresh);
+                assertThat(c.tailProbability(3.0, 30, 0.1)).isEqualTo(fresh.tailProbability(3.0, 30, 0.1));
+                java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+                c.write(new java.io.DataOutputStream(bo));
+                TailCalibrator back = TailCalibrator.read(new java.io.DataInputStream(
+                        new java.io.ByteArrayInputStream(bo.toByteArray())));
+                assertThat(back).isEqualTo(c);
+                assertThat(back.capacity()).isEqualTo(1000);
+            }
+        }
+        assertThat(c.size()).isEqualTo(1000);
+    }
+
+    @Test
     void scoresAreCalibratedWhateverTheScaleOrShape() {
         // the same rarity must give the same score: Gaussian, heavy-tailed and scaled-up magnitudes
         for (int shape = 0; shape < 3; shape++) {

@@ -29,7 +29,15 @@ public final class StlState implements DetectorState {
     /** Recent one-step forecast errors kept for the residual scale. */
     static final int ERRORS = 64;
 
+    /**
+     * The window's ring starts this small and doubles up to {@link #capacity}: a series that sends
+     * a handful of points (or a producer inventing keys) costs little memory.
+     */
+    static final int INITIAL_RING = 32;
+
     int period = UNRESOLVED;
+    /** The ring's logical capacity (the window plus the newest point). */
+    int capacity;
     double[] ring;
     int head;
     int size;
@@ -56,7 +64,8 @@ public final class StlState implements DetectorState {
     long refits;
 
     StlState(int ringCapacity, int calibrationWindow) {
-        this.ring = new double[ringCapacity];
+        this.capacity = ringCapacity;
+        this.ring = new double[Math.min(ringCapacity, INITIAL_RING)];
         this.calibrator = new TailCalibrator(calibrationWindow);
     }
 
@@ -89,6 +98,11 @@ public final class StlState implements DetectorState {
 
     void push(double v) {
         grid++;
+        if (size == ring.length && ring.length < capacity) {
+            // never wrapped before reaching the physical length: values at [0, size), head == 0
+            ring = Arrays.copyOf(ring, (int) Math.min(capacity, 2L * ring.length));
+            head = size;
+        }
         ring[head] = v;
         head = (head + 1) % ring.length;
         if (size < ring.length) {
@@ -127,7 +141,8 @@ public final class StlState implements DetectorState {
         double[] tmp = new double[size];
         copyTo(tmp);
         int keep = Math.min(size, capacity);
-        ring = new double[capacity];
+        this.capacity = capacity;
+        ring = new double[Math.max(keep, Math.min(capacity, INITIAL_RING))];
         head = 0;
         size = 0;
         for (int i = tmp.length - keep; i < tmp.length; i++) {
@@ -181,7 +196,7 @@ public final class StlState implements DetectorState {
     public void write(DataOutput out) throws IOException {
         out.writeByte(VERSION);
         out.writeInt(period);
-        out.writeInt(ring.length);
+        out.writeInt(capacity);
         out.writeInt(size);
         int start = (head - size + ring.length) % ring.length;
         for (int i = 0; i < size; i++) {
@@ -218,8 +233,12 @@ public final class StlState implements DetectorState {
         }
         StlState s = new StlState();
         s.period = in.readInt();
-        s.ring = new double[in.readInt()];
+        s.capacity = in.readInt();
         int n = in.readInt();
+        if (s.capacity < 1 || n < 0 || n > s.capacity) {
+            throw new IOException("corrupt StlState: " + n + " values in a window of " + s.capacity);
+        }
+        s.ring = new double[Math.max(n, Math.min(s.capacity, INITIAL_RING))];
         for (int i = 0; i < n; i++) {
             s.push(in.readDouble());
         }
@@ -249,7 +268,7 @@ public final class StlState implements DetectorState {
         s.fitted = in.readBoolean();
         s.level = in.readDouble();
         int seasons = in.readInt();
-        if (seasons < 0 || seasons > s.ring.length) {
+        if (seasons < 0 || seasons > s.capacity) {
             throw new IOException("corrupt StlState: seasonal profile of " + seasons + " phases");
         }
         s.season = new double[seasons];
@@ -269,7 +288,7 @@ public final class StlState implements DetectorState {
         double[] b = new double[s.size];
         copyTo(a);
         s.copyTo(b);
-        return period == s.period && ring.length == s.ring.length && Arrays.equals(a, b) && lastTs == s.lastTs
+        return period == s.period && capacity == s.capacity && Arrays.equals(a, b) && lastTs == s.lastTs
                 && deltaCount == s.deltaCount && Arrays.equals(deltas, s.deltas) && points == s.points
                 && gapsFilled == s.gapsFilled && restarts == s.restarts && Arrays.equals(orderedErrors(), s.orderedErrors())
                 && calibrator.equals(s.calibrator) && grid == s.grid && fitted == s.fitted

@@ -32,6 +32,23 @@ class StlDetectorTest {
     }
 
     @Test
+    void aNewSeriesStartsWithSmallArraysThatGrowToTheWindow() {
+        StlDetector d = new StlDetector(StlConfig.builder().build()); // period auto: a window of up to 1,501 values
+        StlState s = d.newState();
+        assertThat(s.ring.length).isLessThanOrEqualTo(StlState.INITIAL_RING);
+        for (int i = 0; i < 3; i++) {
+            d.update(s, i * 3_600_000L, 10 + i);
+        }
+        assertThat(s.ring.length).isLessThanOrEqualTo(StlState.INITIAL_RING);
+        for (int i = 3; i < 2_000; i++) {
+            d.update(s, i * 3_600_000L, 10 + Math.sin(2 * Math.PI * i / 24));
+        }
+        assertThat(s.period()).isEqualTo(24);
+        assertThat(s.ring.length).isEqualTo(s.capacity);
+        assertThat(s.windowSize()).isEqualTo(s.capacity);
+    }
+
+    @Test
     void flagsPlantedSpikesAndDipsAndLittleElse() {
         int n = 24 * 40;
         double[] y = signal(5, n);
