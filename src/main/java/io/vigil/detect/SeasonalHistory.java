@@ -15,4 +15,11 @@ public interface SeasonalHistory<S extends DetectorState> {
      * held.
      */
     double samePhaseMean(S state);
+
+    /**
+     * How a user names the phase of a point at {@code ts} ("December", "Tuesday", "14:00"), when
+     * the period and sampling interval make one obvious (monthly data with period 12, daily with 7,
+     * hourly with 24); empty otherwise.
+     */
+    String phaseLabel(S state, long ts);
 }

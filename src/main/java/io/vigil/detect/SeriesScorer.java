@@ -189,21 +189,7 @@ public final class SeriesScorer {
         double expected = bandFrom >= 0 ? verdicts[bandFrom].expected() : Double.NaN;
         double lower = bandFrom >= 0 ? verdicts[bandFrom].lower() : Double.NaN;
         double upper = bandFrom >= 0 ? verdicts[bandFrom].upper() : Double.NaN;
-        String explanation = "";
-        if (anomaly) {
-            StringBuilder sb = new StringBuilder();
-            for (int d = 0; d < detectors.length; d++) {
-                if (verdicts[d].anomaly()) {
-                    if (sb.length() > 0) {
-                        sb.append("; ");
-                    }
-                    sb.append(detectors[d] instanceof FieldDetector<?> fd
-                            ? explain(fd, row[slots[d]], value, verdicts[d])
-                            : pointVerdicts[d].explanation());
-                }
-            }
-            explanation = sb.toString();
-        }
+        String explanation = anomaly ? explanation(row, slots, ts, value, expected, fired) : "";
         double corrected = anomaly ? correction(row, slots, expected, value) : value;
         if (anomaly && policy.feedback() && corrected != value) {
             for (int d = 0; d < detectors.length; d++) {
@@ -214,6 +200,57 @@ public final class SeriesScorer {
         }
         return new FieldScore(field, value, true, score, anomaly, expected, lower, upper, corrected, scores, fired,
                 explanation);
+    }
+
+    /**
+     * One sentence for an anomaly, built from the detectors' own clauses: "value 10000 is 54% below
+     * the expected 21650 for December; stl and forecast agree; stl: ...; forecast: ...".
+     */
+    private String explanation(DetectorState[] row, int[] slots, long ts, double value, double expected,
+            List<String> fired) {
+        StringBuilder sb = new StringBuilder();
+        if (Double.isFinite(expected)) {
+            sb.append("value ").append(Verdict.format(value));
+            if (expected != 0) {
+                sb.append(" is ").append(Math.round(100 * Math.abs(value - expected) / Math.abs(expected)))
+                        .append(value >= expected ? "% above" : "% below");
+            } else {
+                sb.append(value >= expected ? " is above" : " is below");
+            }
+            sb.append(" the expected ").append(Verdict.format(expected));
+            for (int d = 0; d < detectors.length; d++) {
+                if (detectors[d] instanceof SeasonalHistory<?> h && row[slots[d]] != null) {
+                    String phase = phaseLabel(h, row[slots[d]], ts);
+                    if (!phase.isEmpty()) {
+                        sb.append(" for ").append(phase);
+                        break;
+                    }
+                }
+            }
+            sb.append("; ");
+        }
+        if (fired.size() > 1) {
+            sb.append(String.join(", ", fired.subList(0, fired.size() - 1))).append(" and ")
+                    .append(fired.get(fired.size() - 1)).append(" agree; ");
+        }
+        boolean first = true;
+        for (int d = 0; d < detectors.length; d++) {
+            if (verdicts[d].anomaly()) {
+                if (!first) {
+                    sb.append("; ");
+                }
+                first = false;
+                sb.append(detectors[d] instanceof FieldDetector<?> fd
+                        ? explain(fd, row[slots[d]], value, verdicts[d])
+                        : pointVerdicts[d].explanation());
+            }
+        }
+        return sb.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <S extends DetectorState> String phaseLabel(SeasonalHistory<S> h, DetectorState s, long ts) {
+        return h.phaseLabel((S) s, ts);
     }
 
     /** The correction of an anomalous value: by the policy's rule, else the expected value, else the value. */

@@ -97,8 +97,8 @@ public final class StlDetector implements FieldDetector<StlState>, SeasonalHisto
 
     @Override
     public String explain(StlState s, double value, Verdict v) {
-        return String.format(Locale.ROOT, "stl: %s is %.1f residual scales %s trend+seasonal %s (period %d)",
-                Verdict.format(value), v.magnitude(), value > v.expected() ? "above" : "below", Verdict.format(v.expected()), s.period());
+        return String.format(Locale.ROOT, "stl: %.1f residual scales %s trend+seasonal (period %d)", v.magnitude(),
+                value > v.expected() ? "above" : "below", s.period());
     }
 
     /**
@@ -118,6 +118,26 @@ public final class StlDetector implements FieldDetector<StlState>, SeasonalHisto
             n++;
         }
         return sum / n;
+    }
+
+    @Override
+    public String phaseLabel(StlState s, long ts) {
+        long interval = s.interval(deltaWork);
+        if (interval <= 0) {
+            return "";
+        }
+        java.time.ZonedDateTime t = java.time.Instant.ofEpochMilli(ts).atZone(java.time.ZoneOffset.UTC);
+        long day = 86_400_000L;
+        if (s.period == 12 && interval >= 28 * day && interval <= 31 * day) {
+            return t.getMonth().getDisplayName(java.time.format.TextStyle.FULL, Locale.ENGLISH);
+        }
+        if (s.period == 7 && interval == day) {
+            return t.getDayOfWeek().getDisplayName(java.time.format.TextStyle.FULL, Locale.ENGLISH);
+        }
+        if (s.period == 24 && interval == 3_600_000L) {
+            return String.format(Locale.ROOT, "%02d:00", t.getHour());
+        }
+        return "";
     }
 
     /**
