@@ -10,13 +10,11 @@ package io.vigil.detect.kmeans;
  *   <li>The curve is made non-increasing, {@code W'(k) = min(W(k), W'(k - 1))}: a k-means fit can
  *       land in a local optimum and return a worse distortion than a smaller k did, and more
  *       clusters can never truly explain less.
- *   <li>If some k fits exactly ({@code W'(k) <= 1e-12 W'(kMin)}: no more distinct vectors than
- *       clusters, a square wave), the smallest such k is chosen.
- *   <li>Otherwise, with {@code x = (k - kMin) / (kMax - kMin)} and
+ *   <li>With {@code x = (k - kMin) / (kMax - kMin)} and
  *       {@code y = (W'(k) - W'(kMax)) / (W'(kMin) - W'(kMax))}, the chord is {@code x + y = 1}, and
  *       the chosen k maximizes {@code 1 - x - y} (proportional to the distance below the chord).
- *       Ties go to the smaller k; a curve with no point strictly below the chord (no elbow) gives
- *       kMin.
+ *       Ties go to the smaller k; a curve with no point strictly below the chord (no elbow), a flat
+ *       one (identical vectors) or one of fewer than three points gives kMin.
  * </ol>
  *
  * <p>A known trait of the rule: when one group is far from the others, the first split dominates
@@ -49,17 +47,14 @@ final class Elbow {
         for (int i = 1; i < n; i++) {
             w[i] = Math.min(distortion[i], w[i - 1]);
         }
-        double exact = FLAT * Math.max(w[0], Double.MIN_NORMAL);
-        for (int i = 0; i < n; i++) {
-            if (w[i] <= exact) {
-                return kMin + i;
-            }
-        }
         if (n < 3) {
             return kMin; // no interior point to be a knee
         }
         double last = w[n - 1];
         double span = w[0] - last;
+        if (!(span > FLAT * Math.max(w[0], Double.MIN_NORMAL))) {
+            return kMin; // flat: more clusters gain nothing (identical vectors)
+        }
         int best = 0;
         double bestGap = 0;
         for (int i = 1; i < n - 1; i++) {
