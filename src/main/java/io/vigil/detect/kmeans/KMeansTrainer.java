@@ -2,6 +2,7 @@ package io.vigil.detect.kmeans;
 
 import io.vigil.detect.TailCalibrator;
 import java.util.Arrays;
+import smile.clustering.BBDTree;
 import smile.clustering.KMeans;
 import smile.math.MathEx;
 
@@ -82,16 +83,17 @@ final class KMeansTrainer {
         }
         int version = s.fits + 1;
         int distinct = distinct(x, Math.max(config.k(), config.maxK()) + 1);
+        BBDTree tree = new BBDTree(x); // one tree serves every k and run of this fit
         double[][] centroids;
         if (config.k() != KMeansConfig.AUTO_K) {
-            centroids = cluster(x, Math.min(config.k(), distinct), version).centroids;
+            centroids = cluster(tree, x, Math.min(config.k(), distinct), version).centroids;
         } else {
             int kMin = Math.min(config.minK(), distinct);
             int kMax = Math.min(config.maxK(), distinct);
             Fit[] fits = new Fit[kMax - kMin + 1];
             double[] distortion = new double[fits.length];
             for (int k = kMin; k <= kMax; k++) {
-                fits[k - kMin] = cluster(x, k, version);
+                fits[k - kMin] = cluster(tree, x, k, version);
                 distortion[k - kMin] = fits[k - kMin].distortion;
             }
             centroids = fits[Elbow.knee(distortion, kMin) - kMin].centroids;
@@ -240,7 +242,7 @@ final class KMeansTrainer {
     private record Fit(double[][] centroids, double distortion) {}
 
     /** The best of {@link #RUNS} seeded k-means fits with k clusters (k = 1: the mean). */
-    private Fit cluster(double[][] x, int k, int version) {
+    private Fit cluster(BBDTree tree, double[][] x, int k, int version) {
         if (k <= 1) {
             int d = x[0].length;
             double[] c = new double[d];
@@ -261,7 +263,7 @@ final class KMeansTrainer {
         Fit best = null;
         for (int run = 0; run < RUNS; run++) {
             MathEx.setSeed(fitSeed(config.seed(), version, k, run));
-            KMeans km = KMeans.fit(x, k, MAX_ITER, TOL);
+            KMeans km = KMeans.fit(tree, x, k, MAX_ITER, TOL);
             if (best == null || km.distortion < best.distortion) {
                 best = new Fit(km.centroids, km.distortion);
             }
