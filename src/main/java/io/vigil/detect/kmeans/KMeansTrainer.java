@@ -47,9 +47,16 @@ final class KMeansTrainer {
     /** Seeded k-means runs per k; the lowest distortion wins (guards against a poor k-means++ draw). */
     static final int RUNS = 2;
 
-    /** Lloyd iterations at most, and the relative distortion change that stops them (Smile's defaults). */
+    /** Lloyd iterations at most (Smile's default). */
     private static final int MAX_ITER = 100;
-    private static final double TOL = 1e-4;
+
+    /**
+     * Lloyd iterations stop when the distortion falls by less than this per training vector.
+     * Smile compares its tolerance with the drop of the total distortion (a sum over the sample),
+     * so its default 1e-4 would demand near-exact convergence of a 1000-vector sum; in standardized
+     * units 1e-4 per vector is far below anything that moves a centroid visibly.
+     */
+    private static final double TOL_PER_VECTOR = 1e-4;
 
     private final KMeansConfig config;
 
@@ -263,7 +270,7 @@ final class KMeansTrainer {
         Fit best = null;
         for (int run = 0; run < RUNS; run++) {
             MathEx.setSeed(fitSeed(config.seed(), version, k, run));
-            KMeans km = KMeans.fit(tree, x, k, MAX_ITER, TOL);
+            KMeans km = KMeans.fit(tree, x, k, MAX_ITER, TOL_PER_VECTOR * x.length);
             if (best == null || km.distortion < best.distortion) {
                 best = new Fit(km.centroids, km.distortion);
             }
