@@ -143,7 +143,7 @@ public final class KMeansState implements DetectorState {
         }
     }
 
-    /** Every sample value of coordinate-sharing field {@code field}, oldest first, into {@code dst}. */
+    /** Every sample value of field {@code field}, oldest first, into {@code dst}; returns how many. */
     int values(int field, double[] dst) {
         for (int b = size - 1, i = 0; b >= 0; b--, i++) {
             dst[i] = row(b, field);

@@ -21,8 +21,8 @@ import smile.math.MathEx;
  *   <li>k: fixed, or the {@link Elbow} rule over the distortions of k = minK … maxK, capped by the
  *       number of distinct vectors (k-means++ cannot seed more centres than there are distinct
  *       points). k = 1 is the mean, computed directly.
- *   <li>k-means: Smile's {@link KMeans#fit(double[][], int)} (k-means++ seeding, then Lloyd
- *       iterations on a BBD tree). Smile draws its k-means++ choices from {@link MathEx}'s
+ *   <li>k-means: Smile's {@link KMeans#fit(BBDTree, double[][], int, int, double)} (k-means++
+ *       seeding, then Lloyd iterations filtered through a BBD tree, built once per retrain). Smile draws its k-means++ choices from {@link MathEx}'s
  *       random generator, which is thread-local; {@link MathEx#setSeed} re-seeds the calling
  *       thread's generator, and the seeding runs on the calling thread (only distance updates go to
  *       parallel streams, which draw nothing). So each fit first sets the seed
@@ -34,9 +34,10 @@ import smile.math.MathEx;
  *       are scored by their distance to the nearest large cluster (the rule of CBLOF, He, Xu and
  *       Deng 2003). A far-off small cluster therefore scores high; one that merely splits a large
  *       cluster's edge does not.
- *   <li>Calibration: the distance of every training vector to its nearest kept centroid, in
- *       standardized units, fills a {@link TailCalibrator}; a point's score is one minus the tail
- *       probability of its distance among them.
+ *   <li>Calibration: the distances of the large clusters' members to their nearest kept centroid,
+ *       in standardized units, fill a {@link TailCalibrator}; a point's score is one minus the tail
+ *       probability of its distance among them. The small clusters' members are left out, so
+ *       their distances cannot teach the calibration that such distances are common.
  * </ol>
  *
  * <p>Work arrays are allocated per fit, which happens every {@code retrainEvery} points, never per

@@ -347,20 +347,38 @@ class KMeansDetectorTest {
         assertThat(v.expected()[0]).isEqualTo(5.0);
     }
 
+    /**
+     * The seed text's series, monthly 1986–2012 with three planted points. Reported, not tuned for:
+     * the first planted point (1991-09, row 68) falls in the cold start (first verdict at row 107),
+     * and on a trending series a lag embedding of raw values finds new levels unusual until a
+     * retrain has seen them.
+     */
     @Test
     void catfishPlanted() throws IOException {
         var series = CsvSeriesReader.read(SharedData.require("catfish_planted.csv"), "catfish", new ArrayList<>());
         KMeansDetector d = new KMeansDetector(KMeansConfig.builder().build());
         KMeansState s = d.newState();
         List<String> flagged = new ArrayList<>();
-        for (CsvSeriesReader.Row row : series.rows()) {
+        int firstVerdict = -1;
+        double plantedDip = Double.NaN;
+        for (int t = 0; t < series.rows().size(); t++) {
+            CsvSeriesReader.Row row = series.rows().get(t);
             PointVerdict v = d.update(s, row.ts(), VALUE, new double[] {row.values()[0]});
+            if (v.ready() && firstVerdict < 0) {
+                firstVerdict = t;
+            }
+            if (row.rawTimestamp().startsWith("1998-12")) {
+                plantedDip = v.score();
+            }
             if (v.anomaly()) {
-                flagged.add(row.rawTimestamp() + String.format(Locale.ROOT, " (%.5f)", v.score()));
+                flagged.add(row.rawTimestamp().substring(0, 7) + String.format(Locale.ROOT, " (%.5f)", v.score()));
             }
         }
-        System.out.println("catfish_planted: kmeans flags " + flagged + ", model v" + s.modelVersion() + ", k "
-                + s.clusters());
+        System.out.println("catfish_planted: kmeans flags " + flagged + "; planted 1998-12 dip scores " + plantedDip
+                + "; model v" + s.modelVersion() + ", k " + s.clusters());
+        assertThat(firstVerdict).isEqualTo(107);
+        assertThat(plantedDip).as("the 1998-12 dip is unusual").isGreaterThan(0.99);
+        assertThat(flagged).allMatch(f -> f.compareTo("1999") >= 0 && f.compareTo("2004") < 0);
     }
 
     static KMeansState roundTrip(KMeansState s) throws IOException {
