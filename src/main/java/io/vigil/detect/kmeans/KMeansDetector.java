@@ -90,6 +90,13 @@ public final class KMeansDetector implements PointDetector<KMeansState> {
 
     @Override
     public PointVerdict update(KMeansState s, long ts, String[] fields, double[] values) {
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                // the parser refuses such points; one that slipped through must not poison the
+                // sample (a NaN would make every later standardization NaN): no verdict, not learned
+                return PointVerdict.COLD;
+            }
+        }
         s.points++;
         if (!mapFields(s, fields)) {
             if (s.fields.length > 0) {

@@ -271,12 +271,19 @@ final class KMeansTrainer {
         Fit best = null;
         for (int run = 0; run < RUNS; run++) {
             MathEx.setSeed(fitSeed(config.seed(), version, k, run));
-            KMeans km = KMeans.fit(tree, x, k, MAX_ITER, TOL_PER_VECTOR * x.length);
+            KMeans km;
+            try {
+                km = KMeans.fit(tree, x, k, MAX_ITER, TOL_PER_VECTOR * x.length);
+            } catch (RuntimeException e) {
+                // k is capped by the distinct vectors, so Smile has no known reason to refuse; if it
+                // still does, this run is skipped rather than failing the job on one series' sample
+                continue;
+            }
             if (best == null || km.distortion < best.distortion) {
                 best = new Fit(km.centroids, km.distortion);
             }
         }
-        return best;
+        return best != null ? best : cluster(tree, x, 1, version);
     }
 
     /** The seed of one k-means run: the job's seed mixed with the model version, k and the run (SplitMix64). */

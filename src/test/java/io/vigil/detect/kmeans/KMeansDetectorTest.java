@@ -333,6 +333,20 @@ class KMeansDetectorTest {
     }
 
     @Test
+    void aNonFiniteValueIsNeitherJudgedNorLearned() throws IOException {
+        KMeansDetector d = new KMeansDetector(KMeansConfig.builder().build());
+        KMeansState s = d.newState();
+        double[] y = seasonal(3, 400);
+        for (int t = 0; t < 400; t++) {
+            d.update(s, t * HOUR, VALUE, new double[] {y[t]});
+        }
+        KMeansState before = roundTrip(s);
+        assertThat(d.update(s, 400 * HOUR, VALUE, new double[] {Double.NaN}).ready()).isFalse();
+        assertThat(s).isEqualTo(before);
+        assertThat(d.update(s, 401 * HOUR, VALUE, new double[] {50}).ready()).isTrue();
+    }
+
+    @Test
     void aFlatSeriesGetsNoAlarmsUntilItMoves() {
         KMeansDetector d = new KMeansDetector(KMeansConfig.builder().build());
         KMeansState s = d.newState();
