@@ -90,6 +90,9 @@ public final class KMeansDetector implements PointDetector<KMeansState> {
 
     @Override
     public PointVerdict update(KMeansState s, long ts, String[] fields, double[] values) {
+        if (fields.length == 0) {
+            return PointVerdict.COLD; // nothing to cluster
+        }
         for (double v : values) {
             if (!Double.isFinite(v)) {
                 // the parser refuses such points; one that slipped through must not poison the
