@@ -3,8 +3,11 @@ package io.vigil.config;
 import io.vigil.detect.Combination;
 import io.vigil.detect.DetectorConfig;
 import io.vigil.detect.DetectorSettings;
+import io.vigil.detect.kmeans.KMeansConfig;
+import io.vigil.detect.kmeans.KMeansDetector;
 import io.vigil.detect.stl.StlConfig;
 import io.vigil.detect.stl.StlDetector;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -32,6 +35,7 @@ final class DetectorSpecReader {
 
     static {
         READERS.put(StlDetector.NAME, (n, seed) -> stl(n));
+        READERS.put(KMeansDetector.NAME, DetectorSpecReader::kmeans);
     }
 
     private DetectorSpecReader() {}
@@ -109,6 +113,35 @@ final class DetectorSpecReader {
                 .minCalibration((int) s.integer("minCalibration", defaults.minCalibration(), 1, 1_000_000))
                 .tailFraction(s.number("tailFraction", defaults.tailFraction(), 0, 0.5))
                 .maxGapFill((int) s.integer("maxGapFill", defaults.maxGapFill(), -1, 1_000_000))
+                .build();
+    }
+
+    private static KMeansConfig kmeans(ConfigNode s, long seed) {
+        s.allowOnly(keys("window", "k", "minK", "maxK", "pca", "pcaVariance", "sampleSize", "minSample",
+                "retrainEvery", "retrainInterval", "minClusterShare", "outliersFraction", "tailFraction"));
+        KMeansConfig defaults = KMeansConfig.builder().build();
+        KMeansConfig.Builder b = KMeansConfig.builder().seed(seed);
+        if (!s.string("k", "auto").equalsIgnoreCase("auto")) {
+            b.k((int) s.integer("k", 0, 1, 64));
+        }
+        if (!s.string("outliersFraction", "auto").equalsIgnoreCase("auto")) {
+            double f = s.number("outliersFraction", 0, 0, 0.5);
+            if (f == KMeansConfig.AUTO_FRACTION) { // 0 is the builder's 'auto': refuse it rather than switch modes silently
+                throw new ConfigException(s.key("outliersFraction") + ": must be 'auto' or a fraction in (0, 0.5], got 0");
+            }
+            b.outliersFraction(f);
+        }
+        return b.window((int) s.integer("window", defaults.window(), 1, 256))
+                .minK((int) s.integer("minK", defaults.minK(), 1, 64))
+                .maxK((int) s.integer("maxK", defaults.maxK(), 1, 64))
+                .pca(s.bool("pca", defaults.pca()))
+                .pcaVariance(s.number("pcaVariance", defaults.pcaVariance(), 0, 1))
+                .sampleSize((int) s.integer("sampleSize", defaults.sampleSize(), 20, 100_000))
+                .minSample((int) s.integer("minSample", defaults.minSample(), 10, 100_000))
+                .retrainEvery((int) s.integer("retrainEvery", defaults.retrainEvery(), 1, 10_000_000))
+                .retrainIntervalMs(s.duration("retrainInterval", Duration.ZERO, Duration.ZERO).toMillis())
+                .minClusterShare(s.number("minClusterShare", defaults.minClusterShare(), 0, 0.5))
+                .tailFraction(s.number("tailFraction", defaults.tailFraction(), 0, 0.5))
                 .build();
     }
 }

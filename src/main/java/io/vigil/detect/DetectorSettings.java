@@ -1,5 +1,7 @@
 package io.vigil.detect;
 
+import io.vigil.detect.kmeans.KMeansConfig;
+import io.vigil.detect.kmeans.KMeansDetector;
 import io.vigil.detect.stl.StlConfig;
 import io.vigil.detect.stl.StlDetector;
 import java.io.Serializable;
@@ -25,7 +27,7 @@ public record DetectorSettings(List<DetectorConfig> configs, Set<String> on, Com
         implements Serializable {
 
     /** Every detector name this build knows, in scoring order. */
-    public static final List<String> ALL = List.of(StlDetector.NAME);
+    public static final List<String> ALL = List.of(StlDetector.NAME, KMeansDetector.NAME);
 
     public DetectorSettings {
         java.util.Objects.requireNonNull(combine, "combine");
@@ -40,7 +42,7 @@ public record DetectorSettings(List<DetectorConfig> configs, Set<String> on, Com
 
     /** The default config of every known detector, in {@link #ALL} order. */
     public static List<DetectorConfig> defaultConfigs() {
-        return List.of(StlConfig.builder().build());
+        return List.of(StlConfig.builder().build(), KMeansConfig.builder().build());
     }
 
     /** Every detector with its defaults; the ones {@code jobs/default.yaml} enables are on. */

@@ -1,5 +1,7 @@
 package io.vigil.detect;
 
+import io.vigil.detect.kmeans.KMeansDetector;
+import io.vigil.detect.kmeans.KMeansState;
 import io.vigil.detect.stl.StlState;
 import java.io.DataInput;
 import java.io.IOException;
@@ -20,6 +22,7 @@ public final class DetectorStates {
 
     private static final Map<String, Reader> READERS = new ConcurrentHashMap<>(Map.of(
             SeriesScorer.STL, StlState::read,
+            KMeansDetector.NAME, KMeansState::read,
             IncidentState.COLUMN, IncidentState::read));
 
     private DetectorStates() {}

@@ -373,8 +373,11 @@ public final class StlDetector implements FieldDetector<StlState>, SeasonalHisto
     private double scale(StlState s, double expected) {
         int m = s.errorCount;
         double sumSq = 0;
+        // oldest to newest: a restored state holds the same errors at other ring positions, and a
+        // floating-point sum must see them in the same order to continue bit for bit
+        int start = (s.errorHead - m + StlState.ERRORS) % StlState.ERRORS;
         for (int i = 0; i < m; i++) {
-            double e = s.errors[i];
+            double e = s.errors[(start + i) % StlState.ERRORS];
             absWork[i] = Math.abs(e);
             sumSq += e * e;
         }
