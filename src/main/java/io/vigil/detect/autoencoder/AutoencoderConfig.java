@@ -214,9 +214,9 @@ public final class AutoencoderConfig implements DetectorConfig {
     public static final class Builder {
         private int[] hidden = {8, 2, 8};
         private DenseAutoencoder.Activation activation = DenseAutoencoder.Activation.ELU;
-        private int window = 16;
-        private int sampleSize = 512;
-        private int minSample = 128;
+        private int window = 32;
+        private int sampleSize = 1024;
+        private int minSample = 256;
         private int retrainEvery = 500;
         private long retrainIntervalMillis = 0;
         private int maxEpochs = 50;
