@@ -93,7 +93,7 @@ public class AutoencoderDetectorBench {
     /** A state whose sample is full, trained by {@code d} (whose config retrains on every point). */
     private AutoencoderState fill(AutoencoderDetector d, int n) {
         AutoencoderState s = d.newState();
-        AutoencoderDetector filler = new AutoencoderDetector(AutoencoderConfig.builder().retrainEvery(1 << 30).build());
+        AutoencoderDetector filler = new AutoencoderDetector(AutoencoderConfig.builder().retrainEvery(100_000_000).build());
         for (int k = 0; k < n - 1; k++) {
             filler.update(s, k * 300_000L, names, data[k]);
         }

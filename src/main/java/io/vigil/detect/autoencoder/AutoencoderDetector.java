@@ -67,8 +67,10 @@ import java.util.SplittableRandom;
  * ignored. A multivariate point is judged on its own, whatever its timestamp.
  *
  * <p><b>Schema.</b> The fields of a multivariate series are matched by name; a point with the same
- * fields in another order is reordered, a point with other fields restarts the detector for that
- * series (sample and model), since the model's inputs no longer exist.
+ * fields in another order is reordered. A point with other fields gets no verdict and leaves the
+ * state as it was (a sensor that skipped one reading must not cost the series its model), unless
+ * {@value #REGIME_RUN} points in a row did not match: then the series has a new schema, and the
+ * detector restarts on it (sample and model), since the model's inputs no longer exist.
  *
  * <p>Instances hold configuration, per-shape networks (layer sizes and work arrays, never weights)
  * and scratch arrays; all per-series memory is the {@link AutoencoderState}. Not thread-safe.
@@ -129,11 +131,15 @@ public final class AutoencoderDetector implements PointDetector<AutoencoderState
     public PointVerdict update(AutoencoderState s, long ts, String[] fields, double[] values) {
         s.points++;
         if (!schema(s, fields)) {
+            if (s.fields != null && ++s.schemaMisses < REGIME_RUN) {
+                return PointVerdict.COLD; // a point without the model's fields: skipped, the model kept
+            }
             s.reset(fields);
             for (int j = 0; j < fields.length; j++) {
                 perm[j] = j;
             }
         }
+        s.schemaMisses = 0;
         int n = s.univariate() ? config.window() : s.stride;
         int capacity = s.univariate() ? config.sampleSize() + config.window() - 1 : config.sampleSize() * s.stride;
         if (s.ring.length != capacity) {

@@ -46,6 +46,8 @@ public final class AutoencoderState implements DetectorState {
     int deltaCount;
     /** Times a univariate window restarted after a long gap. */
     long restarts;
+    /** Consecutive points whose fields were not the model's, capped at {@link AutoencoderDetector#REGIME_RUN}. */
+    int schemaMisses;
     /** Consecutive anomalous points, capped at {@link AutoencoderDetector#REGIME_RUN}. */
     int flaggedRun;
     /** Points since the last training. */
@@ -224,6 +226,7 @@ public final class AutoencoderState implements DetectorState {
         }
         out.writeLong(restarts);
         out.writeByte(flaggedRun);
+        out.writeByte(schemaMisses);
         out.writeInt(sinceTrain);
         out.writeLong(lastTrainTs);
         out.writeInt(modelVersion);
@@ -298,6 +301,7 @@ public final class AutoencoderState implements DetectorState {
         }
         s.restarts = in.readLong();
         s.flaggedRun = in.readUnsignedByte();
+        s.schemaMisses = in.readUnsignedByte();
         s.sinceTrain = in.readInt();
         s.lastTrainTs = in.readLong();
         s.modelVersion = in.readInt();
@@ -335,6 +339,7 @@ public final class AutoencoderState implements DetectorState {
         }
         return Arrays.equals(fields, s.fields) && stride == s.stride && points == s.points && lastTs == s.lastTs
                 && deltaCount == s.deltaCount && Arrays.equals(deltas, s.deltas) && restarts == s.restarts && flaggedRun == s.flaggedRun
+                && schemaMisses == s.schemaMisses
                 && sinceTrain == s.sinceTrain && lastTrainTs == s.lastTrainTs && modelVersion == s.modelVersion
                 && Arrays.equals(sizes, s.sizes) && Arrays.equals(params, s.params) && Arrays.equals(mean, s.mean)
                 && Arrays.equals(std, s.std) && Double.compare(errorScale, s.errorScale) == 0

@@ -2,7 +2,14 @@ package io.vigil.detect.autoencoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.config.JobSpec;
+import io.vigil.detect.DetectorSettings;
 import io.vigil.detect.PointVerdict;
+import io.vigil.detect.SeriesScorer;
+import io.vigil.detect.SeriesState;
+import io.vigil.model.FieldScore;
+import io.vigil.model.InputPoint;
+import io.vigil.model.ScoredPoint;
 import io.vigil.io.CsvSeriesReader;
 import io.vigil.testing.SharedData;
 import java.io.ByteArrayInputStream;
@@ -13,6 +20,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
@@ -239,6 +247,35 @@ class AutoencoderDetectorTest {
     }
 
     @Test
+    void runsInTheSeriesScorerAndTheSeriesStateCodecCarriesIt() throws IOException {
+        double[][] x = correlated(900, 8);
+        x[800][3] += 8;
+        SeriesScorer scorer = new SeriesScorer(DetectorSettings.of(small().build()), JobSpec.defaults().alerting());
+        SeriesState s = scorer.newState();
+        for (int t = 0; t < 500; t++) {
+            scorer.score(s, new InputPoint("plant", t * MIN, FOUR, x[t], Map.of()));
+        }
+        ByteArrayOutputStream bo = new ByteArrayOutputStream();
+        s.write(new DataOutputStream(bo));
+        SeriesState copy = SeriesState.read(new DataInputStream(new ByteArrayInputStream(bo.toByteArray())));
+        assertThat(copy.pointState("autoencoder")).isEqualTo(s.pointState("autoencoder"));
+        SeriesScorer other = new SeriesScorer(DetectorSettings.of(small().build()), JobSpec.defaults().alerting());
+        for (int t = 500; t < 900; t++) {
+            InputPoint p = new InputPoint("plant", t * MIN, FOUR, x[t], Map.of());
+            ScoredPoint a = scorer.score(s, p);
+            ScoredPoint b = other.score(copy, p);
+            assertThat(b).isEqualTo(a); // records: NaN bands compare equal
+            if (t == 800) {
+                FieldScore d = a.fields().get(3);
+                assertThat(d.anomaly()).isTrue();
+                assertThat(d.fired()).containsExactly("autoencoder");
+                assertThat(d.explanation()).contains("largest d (");
+                assertThat(d.expected()).isCloseTo(x[t][3] - 8, within(1.0));
+            }
+        }
+    }
+
+    @Test
     void fieldsAreMatchedByNameAndANewSchemaRestarts() {
         double[][] x = correlated(400, 2);
         AutoencoderDetector d = new AutoencoderDetector(small().build());
@@ -256,8 +293,18 @@ class AutoencoderDetectorTest {
             }
         }
         assertThat(s2.fields()).containsExactly(FOUR);
-        PointVerdict v = d.update(s1, 400 * MIN, new String[] {"a", "b", "e"}, new double[] {1, 2, 3});
-        assertThat(v.ready()).isFalse();
+        // a point missing a field is skipped; the model stays
+        int version = s1.modelVersion();
+        String[] other = {"a", "b", "e"};
+        assertThat(d.update(s1, 400 * MIN, other, new double[] {1, 2, 3}).ready()).isFalse();
+        assertThat(s1.modelVersion()).isEqualTo(version);
+        assertThat(d.update(s1, 401 * MIN, FOUR, x[0]).ready()).isTrue();
+        // a new schema that persists restarts the detector on it
+        for (int t = 0; t < AutoencoderDetector.REGIME_RUN - 1; t++) {
+            assertThat(d.update(s1, (402 + t) * MIN, other, new double[] {1, 2, 3}).ready()).isFalse();
+            assertThat(s1.fields()).containsExactly(FOUR);
+        }
+        assertThat(d.update(s1, 500 * MIN, other, new double[] {1, 2, 3}).ready()).isFalse();
         assertThat(s1.modelVersion()).isZero();
         assertThat(s1.fields()).containsExactly("a", "b", "e");
     }
