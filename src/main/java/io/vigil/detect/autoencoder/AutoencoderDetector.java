@@ -24,10 +24,16 @@ import java.util.SplittableRandom;
  *
  * <p><b>Score.</b> The per-input squared standardized reconstruction errors are each field's
  * {@code contribution}; their root mean square, divided by the root mean square over the training
- * sample, is the magnitude ("times the typical training error"). The magnitude is ranked against
- * the training sample's own magnitudes by a {@link TailCalibrator}: empirical below its 90th
- * percentile, an exponential tail fitted to the excesses above it (peaks over threshold), so the
- * score is a calibrated tail probability in [0,1], comparable with STL's and across series.
+ * sample, is the magnitude ("times the typical training error"). The magnitude is ranked by a
+ * {@link TailCalibrator} of {@code calibrationWindow} magnitudes — empirical below its 90th
+ * percentile, an exponential tail fitted to the excesses above it (peaks over threshold) — so the
+ * score is a calibrated tail probability in [0,1], comparable with STL's and across series. The
+ * calibration sample starts as the first model's training errors and then takes each scored
+ * point's error (after scoring it, and only if it joins the training sample, see below): errors
+ * measured on the points a network was fitted to are optimistic, and ranking new points against
+ * them alone fired several times too often on the test series; errors of points the model had not
+ * seen are the distribution a new point's error belongs to. Magnitudes of successive models share
+ * their unit (each model's typical training error), so retraining keeps the calibration.
  * {@code expected} is the reconstruction in original units (for a window, of its newest value).
  * A window is scored by the root mean square over all its positions: on the 18 NAB files here
  * (window 32) that scored NAB standard 26.2, against 18.3 for the window's largest error and 0.0
@@ -37,11 +43,11 @@ import java.util.SplittableRandom;
  * keeps raising the scores of the windows it is in.
  *
  * <p><b>Threshold.</b> {@code contamination: c} cuts at score 1 − c: the (1 − c) quantile of the
- * training errors, PyOD's meaning. {@code auto} cuts at 0.999 on the same score, i.e. where the
- * fitted exponential tail of the training errors gives one in a thousand: it needs no guess of the
- * anomaly rate, it extrapolates beyond the sample's largest error (a quantile at 1 − 1/1000 of a
- * 512-vector sample would not exist), and it is the rarity STL cuts at by default, so combining
- * detectors by their largest score compares like with like.
+ * calibration errors, PyOD's meaning. {@code auto} cuts at 0.999 on the same score, i.e. where the
+ * fitted exponential tail gives one in a thousand: it needs no guess of the anomaly rate, it
+ * extrapolates beyond the largest error seen (an empirical 0.999 quantile of 1,000 errors is their
+ * maximum, one unlucky point), and it is the rarity STL cuts at by default, so combining detectors
+ * by their largest score compares like with like.
  *
  * <p><b>Training.</b> The first model is trained as soon as the sample holds {@code minSample}
  * vectors (no verdict before: the cold start); then every {@code retrainEvery} points, or when
@@ -71,6 +77,10 @@ import java.util.SplittableRandom;
  * state as it was (a sensor that skipped one reading must not cost the series its model), unless
  * {@value #REGIME_RUN} points in a row did not match: then the series has a new schema, and the
  * detector restarts on it (sample and model), since the model's inputs no longer exist.
+ *
+ * <p><b>Per point</b>: one forward pass on preallocated work arrays (no allocation); the verdict
+ * itself (a record and two arrays of the point's width) is the only allocation, and explanations
+ * are built only for anomalies.
  *
  * <p>Instances hold configuration, per-shape networks (layer sizes and work arrays, never weights)
  * and scratch arrays; all per-series memory is the {@link AutoencoderState}. Not thread-safe.
