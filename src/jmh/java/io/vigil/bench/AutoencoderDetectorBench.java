@@ -28,6 +28,8 @@ import org.openjdk.jmh.annotations.State;
  * <ul>
  *   <li>{@code point}: ns per point, trainings amortized (a measurement spans several
  *       {@code retrainEvery} cycles of warm-started retraining);
+ *   <li>{@code scoreOnly}: the per-event path alone (a model, never retrained: forward pass,
+ *       calibration, sample update);
  *   <li>{@code trainCold}: one training from fresh weights on a full sample (the first model's cost,
  *       and the bound on any training): {@code retrainEvery = 1, warmStart = false}, so each call is
  *       one forward pass plus one training;
@@ -51,6 +53,9 @@ public class AutoencoderDetectorBench {
     private double[][] data;
     private AutoencoderDetector detector;
     private AutoencoderState state;
+    private AutoencoderDetector scorer;
+    private AutoencoderState scoreState;
+    private int is;
     private AutoencoderDetector coldTrainer;
     private AutoencoderState coldState;
     private AutoencoderDetector warmTrainer;
@@ -82,6 +87,8 @@ public class AutoencoderDetectorBench {
         for (int k = 0; k < defaults.sampleSize() + 3 * defaults.retrainEvery(); k++) {
             point();
         }
+        scorer = new AutoencoderDetector(AutoencoderConfig.builder().retrainEvery(100_000_000).build());
+        scoreState = fill(scorer, defaults.sampleSize() + defaults.window());
         coldTrainer = new AutoencoderDetector(AutoencoderConfig.builder().retrainEvery(1).warmStart(false).build());
         coldState = fill(coldTrainer, defaults.sampleSize() + defaults.window());
         warmTrainer = new AutoencoderDetector(AutoencoderConfig.builder().retrainEvery(1).build());
@@ -115,6 +122,12 @@ public class AutoencoderDetectorBench {
     public PointVerdict point() {
         ts += 300_000L;
         return detector.update(state, ts, names, data[i++ & (N - 1)]);
+    }
+
+    @Benchmark
+    public PointVerdict scoreOnly() {
+        ts += 300_000L;
+        return scorer.update(scoreState, ts, names, data[is++ & (N - 1)]);
     }
 
     @Benchmark
