@@ -5,6 +5,9 @@ import io.vigil.detect.DetectorConfig;
 import io.vigil.detect.DetectorSettings;
 import io.vigil.detect.kmeans.KMeansConfig;
 import io.vigil.detect.kmeans.KMeansDetector;
+import io.vigil.detect.autoencoder.AutoencoderConfig;
+import io.vigil.detect.autoencoder.AutoencoderDetector;
+import io.vigil.detect.autoencoder.DenseAutoencoder;
 import io.vigil.detect.stl.StlConfig;
 import io.vigil.detect.stl.StlDetector;
 import java.time.Duration;
@@ -36,6 +39,7 @@ final class DetectorSpecReader {
     static {
         READERS.put(StlDetector.NAME, (n, seed) -> stl(n));
         READERS.put(KMeansDetector.NAME, DetectorSpecReader::kmeans);
+        READERS.put(AutoencoderDetector.NAME, DetectorSpecReader::autoencoder);
     }
 
     private DetectorSpecReader() {}
@@ -142,6 +146,46 @@ final class DetectorSpecReader {
                 .retrainIntervalMs(s.duration("retrainInterval", Duration.ZERO, Duration.ZERO).toMillis())
                 .minClusterShare(s.number("minClusterShare", defaults.minClusterShare(), 0, 0.5))
                 .tailFraction(s.number("tailFraction", defaults.tailFraction(), 0, 0.5))
+                .build();
+    }
+
+    private static AutoencoderConfig autoencoder(ConfigNode a, long seed) {
+        a.allowOnly(keys("hidden", "activation", "window", "sampleSize", "minSample", "retrainEvery", "retrainInterval", "maxEpochs",
+                "patience", "batchSize", "learningRate", "validationFraction", "warmStart", "contamination",
+                "calibrationWindow", "tailFraction"));
+        AutoencoderConfig defaults = AutoencoderConfig.builder().build();
+        AutoencoderConfig.Builder b = AutoencoderConfig.builder().seed(seed);
+        if (a.has("hidden")) {
+            List<String> widths = a.stringList("hidden", List.of());
+            int[] hidden = new int[widths.size()];
+            for (int i = 0; i < hidden.length; i++) {
+                try {
+                    hidden[i] = Integer.parseInt(widths.get(i));
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(a.key("hidden") + ": expected a list of layer widths like [8, 2, 8], got "
+                            + a.raw().get("hidden"));
+                }
+            }
+            b.hidden(hidden);
+        }
+        String contamination = a.string("contamination", "auto");
+        if (!contamination.equalsIgnoreCase("auto")) {
+            b.contamination(a.number("contamination", 0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));
+        }
+        return b.activation(a.choice("activation", defaults.activation(), DenseAutoencoder.Activation.class))
+                .window((int) a.integer("window", defaults.window(), 2, 1024))
+                .sampleSize((int) a.integer("sampleSize", defaults.sampleSize(), 32, 100_000))
+                .minSample((int) a.integer("minSample", defaults.minSample(), 16, 100_000))
+                .retrainEvery((int) a.integer("retrainEvery", defaults.retrainEvery(), 1, 100_000_000))
+                .retrainIntervalMillis(a.duration("retrainInterval", Duration.ZERO, Duration.ZERO).toMillis())
+                .maxEpochs((int) a.integer("maxEpochs", defaults.maxEpochs(), 1, 10_000))
+                .patience((int) a.integer("patience", defaults.patience(), 1, 10_000))
+                .batchSize((int) a.integer("batchSize", defaults.batchSize(), 1, 4096))
+                .learningRate(a.number("learningRate", defaults.learningRate(), 0, 1))
+                .validationFraction(a.number("validationFraction", defaults.validationFraction(), 0, 0.5))
+                .warmStart(a.bool("warmStart", defaults.warmStart()))
+                .calibrationWindow((int) a.integer("calibrationWindow", defaults.calibrationWindow(), 20, 1_000_000))
+                .tailFraction(a.number("tailFraction", defaults.tailFraction(), 0, 0.5))
                 .build();
     }
 }

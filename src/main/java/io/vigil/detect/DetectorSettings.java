@@ -2,6 +2,8 @@ package io.vigil.detect;
 
 import io.vigil.detect.kmeans.KMeansConfig;
 import io.vigil.detect.kmeans.KMeansDetector;
+import io.vigil.detect.autoencoder.AutoencoderConfig;
+import io.vigil.detect.autoencoder.AutoencoderDetector;
 import io.vigil.detect.stl.StlConfig;
 import io.vigil.detect.stl.StlDetector;
 import java.io.Serializable;
@@ -27,7 +29,7 @@ public record DetectorSettings(List<DetectorConfig> configs, Set<String> on, Com
         implements Serializable {
 
     /** Every detector name this build knows, in scoring order. */
-    public static final List<String> ALL = List.of(StlDetector.NAME, KMeansDetector.NAME);
+    public static final List<String> ALL = List.of(StlDetector.NAME, KMeansDetector.NAME, AutoencoderDetector.NAME);
 
     public DetectorSettings {
         java.util.Objects.requireNonNull(combine, "combine");
@@ -42,7 +44,7 @@ public record DetectorSettings(List<DetectorConfig> configs, Set<String> on, Com
 
     /** The default config of every known detector, in {@link #ALL} order. */
     public static List<DetectorConfig> defaultConfigs() {
-        return List.of(StlConfig.builder().build(), KMeansConfig.builder().build());
+        return List.of(StlConfig.builder().build(), KMeansConfig.builder().build(), AutoencoderConfig.builder().build());
     }
 
     /** Every detector with its defaults; the ones {@code jobs/default.yaml} enables are on. */

@@ -2,6 +2,8 @@ package io.vigil.detect;
 
 import io.vigil.detect.kmeans.KMeansDetector;
 import io.vigil.detect.kmeans.KMeansState;
+import io.vigil.detect.autoencoder.AutoencoderDetector;
+import io.vigil.detect.autoencoder.AutoencoderState;
 import io.vigil.detect.stl.StlState;
 import java.io.DataInput;
 import java.io.IOException;
@@ -23,6 +25,7 @@ public final class DetectorStates {
     private static final Map<String, Reader> READERS = new ConcurrentHashMap<>(Map.of(
             SeriesScorer.STL, StlState::read,
             KMeansDetector.NAME, KMeansState::read,
+            AutoencoderDetector.NAME, AutoencoderState::read,
             IncidentState.COLUMN, IncidentState::read));
 
     private DetectorStates() {}
