@@ -1,7 +1,7 @@
 package io.vigil.detect.stl;
 
+import io.vigil.detect.ErrorScale;
 import io.vigil.detect.FieldDetector;
-import io.vigil.detect.Selection;
 import io.vigil.detect.Verdict;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -50,9 +50,6 @@ public final class StlDetector implements FieldDetector<StlState> {
 
     /** The detector's name in outputs and the job spec. */
     public static final String NAME = "stl";
-
-    /** Detection is attempted when the warm-up buffer reaches these sizes (and at its cap). */
-    private static final int FIRST_DETECTION = 32;
 
     private final StlConfig config;
     /** Forecast errors needed before the first verdict. */
@@ -161,24 +158,17 @@ public final class StlDetector implements FieldDetector<StlState> {
 
     private void resolvePeriod(StlState s) {
         int n = s.size;
-        boolean checkpoint = n >= FIRST_DETECTION && Integer.bitCount(n) == 1;
-        boolean atCap = n >= detectionCap();
-        if (!checkpoint && !atCap) {
+        if (!PeriodDetector.isWarmUpCheckpoint(n, detectionCap())) {
             return;
         }
         ensureWindow(n);
         s.copyTo(window);
-        int maxP = Math.min(config.maxPeriod(), n / 3);
-        int p = maxP >= config.minPeriod() ? PeriodDetector.detect(window, n, config.minPeriod(), maxP) : 0;
-        if (p >= 2) {
-            s.period = p;
-            s.resize(capacity(p));
-        } else if (atCap) {
-            s.period = 0;
-            s.resize(capacity(0));
-        } else {
+        int p = PeriodDetector.resolveWarmUp(window, n, config.minPeriod(), config.maxPeriod(), detectionCap());
+        if (p == PeriodDetector.UNDECIDED) {
             return;
         }
+        s.period = p;
+        s.resize(capacity(p));
         replay(s);
     }
 
@@ -312,24 +302,9 @@ public final class StlDetector implements FieldDetector<StlState> {
         return 2.0 / (config.seasonalSpan() + 1.0);
     }
 
-    /**
-     * Scale of the recent one-step forecast errors: {@code max(1.4826 MAD, 0.25 RMS)} — the MAD
-     * for robustness to earlier anomalies, the RMS floor because on quantized or spiky series the
-     * MAD is often zero and would blow routine spikes up to enormous magnitudes — floored at
-     * {@code 1e-9 |expected|} so floating-point noise on large flat values never scores.
-     */
+    /** Scale of the recent one-step forecast errors ({@link ErrorScale}). */
     private double scale(StlState s, double expected) {
-        int m = s.errorCount;
-        double sumSq = 0;
-        for (int i = 0; i < m; i++) {
-            double e = s.errors[i];
-            absWork[i] = Math.abs(e);
-            sumSq += e * e;
-        }
-        double mad = 1.4826 * Selection.median(absWork, m);
-        double rms = Math.sqrt(sumSq / Math.max(1, m));
-        double scale = Math.max(Math.max(mad, 0.25 * rms), 1e-9 * Math.abs(expected));
-        return scale > 1e-12 ? scale : 1e-12;
+        return ErrorScale.of(s.errors, s.errorCount, absWork, expected);
     }
 
     private double[] ensureWindow(int n) {

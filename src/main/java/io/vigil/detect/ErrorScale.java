@@ -1,0 +1,33 @@
+package io.vigil.detect;
+
+/**
+ * The robust scale of a detector's recent one-step forecast errors, which turns an error into a
+ * magnitude in error-scale units before calibration: {@code max(1.4826 MAD, 0.25 RMS)} — the MAD
+ * (about zero) for robustness to earlier anomalies, the RMS floor because on quantized or spiky
+ * series the MAD is often zero and would blow routine spikes up to enormous magnitudes — floored at
+ * {@code 1e-9 |expected|} so floating-point noise on large flat values never scores. Shared by the
+ * STL and forecast detectors so that their magnitudes mean the same thing.
+ */
+public final class ErrorScale {
+
+    private ErrorScale() {}
+
+    /**
+     * The scale of {@code errors[0, n)} (order irrelevant).
+     *
+     * @param work scratch of at least {@code n} values, overwritten (spares an allocation per point)
+     * @param expected the forecast the scale will be applied to, for the relative floor
+     */
+    public static double of(double[] errors, int n, double[] work, double expected) {
+        double sumSq = 0;
+        for (int i = 0; i < n; i++) {
+            double e = errors[i];
+            work[i] = Math.abs(e);
+            sumSq += e * e;
+        }
+        double mad = 1.4826 * Selection.median(work, n);
+        double rms = Math.sqrt(sumSq / Math.max(1, n));
+        double scale = Math.max(Math.max(mad, 0.25 * rms), 1e-9 * Math.abs(expected));
+        return scale > 1e-12 ? scale : 1e-12;
+    }
+}
