@@ -265,12 +265,12 @@ public final class ForecastConfig implements DetectorConfig {
 
     /** Builder with the defaults of {@code jobs/default.yaml}. */
     public static final class Builder {
-        private Model model = Model.HOLT_WINTERS;
+        private Model model = Model.AR;
         private int period = AUTO;
         private int[] extraPeriods = new int[0];
         private int minPeriod = 4;
         private int maxPeriod = 500;
-        private int windowPeriods = 4;
+        private int windowPeriods = 8;
         private int nonSeasonalWindow = 64;
         private int refitEvery = -1;
         private Seasonality seasonality = Seasonality.ADDITIVE;

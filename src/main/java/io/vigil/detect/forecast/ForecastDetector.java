@@ -185,10 +185,11 @@ public final class ForecastDetector implements FieldDetector<ForecastState> {
                 config.tailFraction());
         double lower = expected - z * scale;
         double upper = expected + z * scale;
+        boolean anomaly = score >= config.threshold();
         s.calibrator.add(magnitude);
         s.addError(error);
         learn(s, learnt(s, value, expected, lower, upper), expected, ps, true);
-        return new Verdict(true, score, score >= config.threshold(), expected, lower, upper, magnitude);
+        return new Verdict(true, score, anomaly, expected, lower, upper, magnitude);
     }
 
     /** What the model learns from {@code value}: see the class comment on anomalies. */

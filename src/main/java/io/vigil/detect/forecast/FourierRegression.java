@@ -37,7 +37,7 @@ final class FourierRegression extends Forecaster {
     static final double RIDGE = 0.05;
 
     /** Rate of the online offset that follows level changes between refits. */
-    static final double OFFSET_RATE = 0.1;
+    static final double OFFSET_RATE = 0.3;
 
     private final ForecastConfig config;
     private final int minNonSeasonal;
