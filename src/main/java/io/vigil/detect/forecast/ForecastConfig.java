@@ -277,7 +277,7 @@ public final class ForecastConfig implements DetectorConfig {
         private boolean damped = true;
         private int arOrder = 2;
         private int seasonalArOrder = 1;
-        private int differencing = 0;
+        private int differencing = 1;
         private int seasonalDifferencing = 1;
         private int fourierOrder = 4;
         private int changepoints = 4;
