@@ -5,7 +5,9 @@ import io.vigil.detect.FieldDetector;
 import io.vigil.detect.Verdict;
 import io.vigil.detect.stl.PeriodDetector;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The forecast detector, the seed text's ARIMA/Prophet method made streaming: each value is judged
@@ -73,6 +75,7 @@ public final class ForecastDetector implements FieldDetector<ForecastState> {
     private double[] window = new double[0];
     private int periodsFor = Integer.MIN_VALUE;
     private int[] periods = NO_PERIODS;
+    private final Map<Integer, int[]> periodsByPeriod = new HashMap<>();
 
     public ForecastDetector(ForecastConfig config) {
         this.config = config;
@@ -133,8 +136,10 @@ public final class ForecastDetector implements FieldDetector<ForecastState> {
     /** The seasonal periods of a resolved series: the main one first, then the further ones. */
     private int[] periods(ForecastState s) {
         if (s.period != periodsFor) { // one array per period setting, not per point
+            // one array per period, kept: the forecasters cache their per-period tables by it, so
+            // series of different periods interleaving in one task allocate nothing per point
             periodsFor = s.period;
-            periods = periodsOf(s.period);
+            periods = periodsByPeriod.computeIfAbsent(s.period, this::periodsOf);
         }
         return periods;
     }

@@ -1,6 +1,7 @@
 package io.vigil.detect.forecast;
 
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import org.apache.commons.math3.linear.SingularMatrixException;
 import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
@@ -62,19 +63,28 @@ final class FourierRegression extends Forecaster {
         return Math.min(config.fourierOrder(), (period - 1) / 2);
     }
 
+    /** The basis tables and Fourier orders of one set of periods. */
+    private record Plan(double[][] tables, int[] orders) {}
+
+    private final Map<int[], Plan> plans = new IdentityHashMap<>();
+
     private void prepare(int[] periods) {
-        if (periods == cachedFor) {
+        if (periods == cachedFor) { // the detector keeps one array per period setting
             return;
         }
         cachedFor = periods;
-        cachedTables = new double[periods.length][];
-        orders = new int[periods.length];
-        for (int i = 0; i < periods.length; i++) {
-            int p = periods[i];
-            int k = order(p);
-            orders[i] = k;
-            cachedTables[i] = tables.computeIfAbsent(p, q -> table(q, k));
-        }
+        Plan plan = plans.computeIfAbsent(periods, ps -> {
+            double[][] t = new double[ps.length][];
+            int[] k = new int[ps.length];
+            for (int i = 0; i < ps.length; i++) {
+                k[i] = order(ps[i]);
+                int order = k[i];
+                t[i] = tables.computeIfAbsent(ps[i], q -> table(q, order));
+            }
+            return new Plan(t, k);
+        });
+        cachedTables = plan.tables();
+        orders = plan.orders();
     }
 
     private static double[] table(int p, int k) {

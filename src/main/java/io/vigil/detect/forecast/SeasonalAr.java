@@ -1,5 +1,7 @@
 package io.vigil.detect.forecast;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
 import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
 
 /**
@@ -27,7 +29,7 @@ import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
 final class SeasonalAr extends Forecaster {
 
     private final ForecastConfig config;
-    /** Differencing polynomial and lags, for {@link #cachedFor} (a period change recomputes them). */
+    /** Differencing polynomial and lags of {@link #cachedFor}. */
     private int[] cachedFor = null;
     private int[] diffLag = new int[0];
     private double[] diffCoef = new double[0];
@@ -44,11 +46,25 @@ final class SeasonalAr extends Forecaster {
         return "seasonal AR";
     }
 
+    /** The differencing polynomial and the lags for one set of periods. */
+    private record Plan(int[] diffLag, double[] diffCoef, int maxDiffLag, int[] lags, int maxLag) {}
+
+    private final Map<int[], Plan> plans = new IdentityHashMap<>();
+
     private void prepare(int[] periods) {
-        if (periods == cachedFor) { // the detector caches one array per period setting
+        if (periods == cachedFor) { // the detector keeps one array per period setting
             return;
         }
         cachedFor = periods;
+        Plan p = plans.computeIfAbsent(periods, this::plan);
+        diffLag = p.diffLag();
+        diffCoef = p.diffCoef();
+        maxDiffLag = p.maxDiffLag();
+        lags = p.lags();
+        maxLag = p.maxLag();
+    }
+
+    private Plan plan(int[] periods) {
         int m = periods.length > 0 ? periods[0] : 0;
         int d = config.differencing();
         int bigD = m > 0 ? config.seasonalDifferencing() : 0;
@@ -65,32 +81,31 @@ final class SeasonalAr extends Forecaster {
                 terms++;
             }
         }
-        diffLag = new int[terms];
-        diffCoef = new double[terms];
+        int[] dl = new int[terms];
+        double[] dc = new double[terms];
         for (int k = 1, j = 0; k < poly.length; k++) {
             if (poly[k] != 0) {
-                diffLag[j] = k;
-                diffCoef[j++] = poly[k];
+                dl[j] = k;
+                dc[j++] = poly[k];
             }
         }
-        maxDiffLag = poly.length - 1;
         int seasonalLags = m > 0 ? config.seasonalArOrder() : 0;
-        int extra = Math.max(0, periods.length - 1);
-        lags = new int[config.arOrder() + seasonalLags + extra];
+        int[] lg = new int[config.arOrder() + seasonalLags + Math.max(0, periods.length - 1)];
         int j = 0;
         for (int i = 1; i <= config.arOrder(); i++) {
-            lags[j++] = i;
+            lg[j++] = i;
         }
         for (int i = 1; i <= seasonalLags; i++) {
-            lags[j++] = i * m;
+            lg[j++] = i * m;
         }
         for (int e = 1; e < periods.length; e++) {
-            lags[j++] = periods[e];
+            lg[j++] = periods[e];
         }
-        maxLag = 0;
-        for (int l : lags) {
-            maxLag = Math.max(maxLag, l);
+        int ml = 0;
+        for (int l : lg) {
+            ml = Math.max(ml, l);
         }
+        return new Plan(dl, dc, poly.length - 1, lg, ml);
     }
 
     /** {@code poly * (1 - B^lag)}. */

@@ -292,6 +292,30 @@ class ForecastDetectorTest {
         assertThat(a.refits()).isGreaterThan(2);
     }
 
+    @ParameterizedTest
+    @EnumSource(Model.class)
+    void oneInstanceServesInterleavedSeriesOfDifferentPeriods(Model model) {
+        // the operator keeps one detector per task for all its series: nothing per series may leak
+        // into the instance (its per-period caches included)
+        ForecastConfig config = ForecastConfig.builder().model(model).build();
+        ForecastDetector shared = new ForecastDetector(config);
+        ForecastDetector alone12 = new ForecastDetector(config);
+        ForecastDetector alone24 = new ForecastDetector(config);
+        ForecastState a = shared.newState();
+        ForecastState b = shared.newState();
+        ForecastState a1 = alone12.newState();
+        ForecastState b1 = alone24.newState();
+        SplittableRandom r = new SplittableRandom(21);
+        for (int t = 0; t < 1500; t++) {
+            double ya = 20 + 5 * Math.sin(2 * Math.PI * t / 12) + r.nextGaussian();
+            double yb = truth(t) + r.nextGaussian();
+            assertThat(shared.update(a, t * HOUR, ya)).isEqualTo(alone12.update(a1, t * HOUR, ya));
+            assertThat(shared.update(b, t * HOUR, yb)).isEqualTo(alone24.update(b1, t * HOUR, yb));
+        }
+        assertThat(a.period()).isEqualTo(12);
+        assertThat(b.period()).isEqualTo(24);
+    }
+
     @Test
     void aStateFromAnotherModelIsRefittedFromItsWindow() throws IOException {
         double[] y = signal(6, 24 * 20);
