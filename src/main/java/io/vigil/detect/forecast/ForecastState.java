@@ -136,21 +136,6 @@ public final class ForecastState implements DetectorState {
         return size;
     }
 
-    /** Reallocates the ring to {@code capacity}, keeping the newest values (grid unchanged). */
-    void resize(int capacity) {
-        double[] tmp = new double[size];
-        copyTo(tmp);
-        int keep = Math.min(size, capacity);
-        ring = new double[capacity];
-        head = 0;
-        size = 0;
-        long g = grid;
-        for (int i = tmp.length - keep; i < tmp.length; i++) {
-            push(tmp[i]);
-        }
-        grid = g;
-    }
-
     /** Empties the window and forgets the model (the calibration and error sample stay). */
     void clearWindow() {
         head = 0;

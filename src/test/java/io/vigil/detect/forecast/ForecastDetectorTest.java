@@ -68,6 +68,9 @@ class ForecastDetectorTest {
                     flagged.add(t);
                     // the threshold is at least the interval width: an anomaly lies outside the interval
                     assertThat(y[t] < v.lower() || y[t] > v.upper()).as("t=%d", t).isTrue();
+                    assertThat(d.explain(s, y[t], v)).startsWith("forecast: ").contains("error scales")
+                            .contains(y[t] > v.expected() ? "above" : "below").contains("99% interval")
+                            .contains("period 24");
                 }
             }
         }
