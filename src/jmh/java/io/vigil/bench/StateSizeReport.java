@@ -6,6 +6,7 @@ import io.vigil.config.JobSpec;
 import io.vigil.detect.DetectorSettings;
 import io.vigil.detect.SeriesScorer;
 import io.vigil.detect.SeriesState;
+import io.vigil.detect.forecast.ForecastConfig;
 import io.vigil.detect.stl.StlConfig;
 import io.vigil.model.InputPoint;
 import java.io.ByteArrayOutputStream;
@@ -81,6 +82,21 @@ public final class StateSizeReport {
             s.write(new DataOutputStream(bo));
             System.out.printf(Locale.ROOT, "| vigil default set (%s) | %d | %d | %,d |%n", String.join(",", d.enabled()),
                     fields, period, bo.size());
+        }
+        for (ForecastConfig.Model model : ForecastConfig.Model.values()) {
+            for (int period : new int[] {12, 288}) {
+                DetectorSettings d = DetectorSettings.of(ForecastConfig.builder().model(model).period(period).build());
+                SeriesScorer scorer = new SeriesScorer(d, JobSpec.defaults().alerting());
+                SeriesState s = scorer.newState();
+                double[] y = BenchData.seasonal(period, period * 12 + 2000, 3);
+                for (int k = 0; k < y.length; k++) {
+                    scorer.score(s, new InputPoint("s", k * 300_000L, new String[] {InputPoint.VALUE},
+                            new double[] {y[k]}, Map.of()));
+                }
+                ByteArrayOutputStream bo = new ByteArrayOutputStream();
+                s.write(new DataOutputStream(bo));
+                System.out.printf(Locale.ROOT, "| forecast (%s) | 1 | %d | %,d |%n", model.key(), period, bo.size());
+            }
         }
         heapPerNewSeries();
         for (String config : new String[] {"raw100", "norm50s8"}) {

@@ -3,6 +3,8 @@ package io.vigil.config;
 import io.vigil.detect.Combination;
 import io.vigil.detect.DetectorConfig;
 import io.vigil.detect.DetectorSettings;
+import io.vigil.detect.forecast.ForecastConfig;
+import io.vigil.detect.forecast.ForecastDetector;
 import io.vigil.detect.kmeans.KMeansConfig;
 import io.vigil.detect.kmeans.KMeansDetector;
 import io.vigil.detect.autoencoder.AutoencoderConfig;
@@ -38,6 +40,7 @@ final class DetectorSpecReader {
 
     static {
         READERS.put(StlDetector.NAME, (n, seed) -> stl(n));
+        READERS.put(ForecastDetector.NAME, (n, seed) -> forecast(n));
         READERS.put(KMeansDetector.NAME, DetectorSpecReader::kmeans);
         READERS.put(AutoencoderDetector.NAME, DetectorSpecReader::autoencoder);
     }
@@ -187,5 +190,60 @@ final class DetectorSpecReader {
                 .calibrationWindow((int) a.integer("calibrationWindow", defaults.calibrationWindow(), 20, 1_000_000))
                 .tailFraction(a.number("tailFraction", defaults.tailFraction(), 0, 0.5))
                 .build();
+    }
+
+    private static ForecastConfig forecast(ConfigNode s) {
+        s.allowOnly(keys("model", "period", "extraPeriods", "minPeriod", "maxPeriod", "windowPeriods",
+                "nonSeasonalWindow", "refitEvery", "seasonality", "damped", "arOrder", "seasonalArOrder",
+                "differencing", "seasonalDifferencing", "fourierOrder", "changepoints", "intervalWidth", "threshold",
+                "onAnomaly", "shiftAfter", "calibrationWindow", "minCalibration", "tailFraction", "maxGapFill"));
+        ForecastConfig d = ForecastConfig.builder().build();
+        ForecastConfig.Builder b = ForecastConfig.builder();
+        String period = s.string("period", "auto");
+        if (!period.equalsIgnoreCase("auto")) {
+            b.period((int) s.integer("period", 0, 2, 100_000));
+        }
+        return b.model(s.choice("model", d.model(), ForecastConfig.Model.class))
+                .extraPeriods(periods(s, "extraPeriods"))
+                .minPeriod((int) s.integer("minPeriod", d.minPeriod(), 2, 100_000))
+                .maxPeriod((int) s.integer("maxPeriod", d.maxPeriod(), 2, 100_000))
+                .windowPeriods((int) s.integer("windowPeriods", d.windowPeriods(), 2, 50))
+                .nonSeasonalWindow((int) s.integer("nonSeasonalWindow", d.nonSeasonalWindow(), 16, 100_000))
+                .refitEvery((int) s.integer("refitEvery", d.refitEvery(), -1, 1_000_000))
+                .seasonality(s.choice("seasonality", d.seasonality(), ForecastConfig.Seasonality.class))
+                .damped(s.bool("damped", d.damped()))
+                .arOrder((int) s.integer("arOrder", d.arOrder(), 0, 20))
+                .seasonalArOrder((int) s.integer("seasonalArOrder", d.seasonalArOrder(), 0, 3))
+                .differencing((int) s.integer("differencing", d.differencing(), 0, 2))
+                .seasonalDifferencing((int) s.integer("seasonalDifferencing", d.seasonalDifferencing(), 0, 1))
+                .fourierOrder((int) s.integer("fourierOrder", d.fourierOrder(), 1, 50))
+                .changepoints((int) s.integer("changepoints", d.changepoints(), 0, 25))
+                .intervalWidth(s.number("intervalWidth", d.intervalWidth(), 0, 1))
+                .threshold(s.number("threshold", d.threshold(), 0, 1))
+                .onAnomaly(s.choice("onAnomaly", d.onAnomaly(), ForecastConfig.OnAnomaly.class))
+                .shiftAfter((int) s.integer("shiftAfter", d.shiftAfter(), 1, 1_000_000))
+                .calibrationWindow((int) s.integer("calibrationWindow", d.calibrationWindow(), 20, 1_000_000))
+                .minCalibration((int) s.integer("minCalibration", d.minCalibration(), 1, 1_000_000))
+                .tailFraction(s.number("tailFraction", d.tailFraction(), 0, 0.5))
+                .maxGapFill((int) s.integer("maxGapFill", d.maxGapFill(), -1, 1_000_000))
+                .build();
+    }
+
+    /** A list of periods in points ({@code []} for none). */
+    private static int[] periods(ConfigNode s, String key) {
+        com.fasterxml.jackson.databind.JsonNode v = s.raw().get(key);
+        if (v == null || v.isNull() || (v.isArray() && v.isEmpty())) {
+            return new int[0];
+        }
+        List<String> items = s.stringList(key, List.of());
+        int[] out = new int[items.size()];
+        for (int i = 0; i < out.length; i++) {
+            try {
+                out[i] = Integer.parseInt(items.get(i));
+            } catch (NumberFormatException e) {
+                throw new ConfigException(s.key(key) + ": expected a list of periods in points, got " + v);
+            }
+        }
+        return out;
     }
 }

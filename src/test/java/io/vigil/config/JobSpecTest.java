@@ -3,6 +3,7 @@ package io.vigil.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.detect.forecast.ForecastConfig;
 import io.vigil.detect.stl.StlConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -101,6 +102,36 @@ class JobSpecTest {
                 .hasMessageContaining("overrides[0].detectors.stl.windowPeriods").hasMessageContaining("1");
         assertThatThrownBy(() -> JobSpec.parse("limits: {minValue: 5, maxValue: 1}"))
                 .hasMessageContaining("limits.maxValue");
+    }
+
+    @Test
+    void forecastKeysAreReadAndBadValuesNameTheKey() {
+        JobSpec shipped = JobSpec.load(Path.of("jobs/default.yaml"));
+        assertThat(shipped.detectors().enabled()).containsExactly("stl", "forecast");
+        assertThat(shipped.detectors().config("forecast", ForecastConfig.class)).isEqualTo(ForecastConfig.builder().build());
+        assertThat(shipped.detectorsFor("shop/monthly/sales").config("forecast", ForecastConfig.class).period())
+                .isEqualTo(12);
+        ForecastConfig c = JobSpec.parse("""
+                detectors: {forecast: {model: holt-winters, seasonality: multiplicative, extraPeriods: [168],
+                  onAnomaly: expected, intervalWidth: 0.95, period: 24}}
+                """).detectors().config("forecast", ForecastConfig.class);
+        assertThat(c.model()).isEqualTo(ForecastConfig.Model.HOLT_WINTERS);
+        assertThat(c.seasonality()).isEqualTo(ForecastConfig.Seasonality.MULTIPLICATIVE);
+        assertThat(c.extraPeriods()).containsExactly(168);
+        assertThat(c.onAnomaly()).isEqualTo(ForecastConfig.OnAnomaly.EXPECTED);
+        assertThat(c.intervalWidth()).isEqualTo(0.95);
+        assertThat(c.period()).isEqualTo(24);
+        assertThatThrownBy(() -> JobSpec.parse("detectors: {forecast: {model: arima}}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("detectors.forecast.model")
+                .hasMessageContaining("arima");
+        assertThatThrownBy(() -> JobSpec.parse("detectors: {forecast: {extraPeriods: [weekly]}}"))
+                .hasMessageContaining("detectors.forecast.extraPeriods").hasMessageContaining("weekly");
+        assertThatThrownBy(() -> JobSpec.parse("detectors: {forecast: {intervalWidth: 0.9999}}"))
+                .hasMessageContaining("detectors.forecast.threshold").hasMessageContaining("0.999");
+        assertThatThrownBy(() -> JobSpec.parse("overrides: [{match: 'a*', detectors: {forecast: {arOrder: 99}}}]"))
+                .hasMessageContaining("overrides[0].detectors.forecast.arOrder").hasMessageContaining("99");
+        assertThatThrownBy(() -> JobSpec.parse("detectors: {forecast: {aroder: 2}}"))
+                .hasMessageContaining("detectors.forecast.aroder").hasMessageContaining("unknown key");
     }
 
     @Test

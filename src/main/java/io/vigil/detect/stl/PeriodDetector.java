@@ -68,6 +68,36 @@ public final class PeriodDetector {
 
   private PeriodDetector() {}
 
+  /** {@link #resolveWarmUp} has not decided yet: keep collecting warm-up points. */
+  public static final int UNDECIDED = -1;
+
+  /** Warm-up sizes at which detection is first tried; then at every power of two. */
+  public static final int FIRST_WARM_UP_CHECK = 32;
+
+  /**
+   * Whether a warm-up buffer of {@code n} points is due a detection attempt: at 32, 64, 128, …
+   * points and at the cap. Trying at doubling sizes bounds the total detection cost to about twice
+   * the last attempt's, and a period needs three cycles in the data to be confirmed anyway.
+   */
+  public static boolean isWarmUpCheckpoint(int n, int cap) {
+    return (n >= FIRST_WARM_UP_CHECK && Integer.bitCount(n) == 1) || n >= cap;
+  }
+
+  /**
+   * The streaming detectors' period rule on their warm-up buffer {@code y[0..n)}: the detected
+   * period (candidates up to {@code min(maxPeriod, n/3)}, so three cycles are in the data), or 0
+   * (no period) once the buffer reached {@code cap} points without one, else {@link #UNDECIDED}.
+   * Shared by the STL and forecast detectors so that both resolve a series' period alike.
+   */
+  public static int resolveWarmUp(double[] y, int n, int minPeriod, int maxPeriod, int cap) {
+    int maxP = Math.min(maxPeriod, n / 3);
+    int p = maxP >= minPeriod ? detect(y, n, minPeriod, maxP) : 0;
+    if (p >= 2) {
+      return p;
+    }
+    return n >= cap ? 0 : UNDECIDED;
+  }
+
   /**
    * Returns the dominant period of {@code y[0..n)} (oldest first), or 0 when it shows no
    * significant seasonality in {@code [minPeriod, min(maxPeriod, n/2)]}.

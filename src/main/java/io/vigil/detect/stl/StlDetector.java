@@ -1,9 +1,9 @@
 package io.vigil.detect.stl;
 
 import io.vigil.detect.Correctable;
+import io.vigil.detect.ErrorScale;
 import io.vigil.detect.FieldDetector;
 import io.vigil.detect.SeasonalHistory;
-import io.vigil.detect.Selection;
 import io.vigil.detect.Verdict;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -52,9 +52,6 @@ public final class StlDetector implements FieldDetector<StlState>, SeasonalHisto
 
     /** The detector's name in outputs and the job spec. */
     public static final String NAME = "stl";
-
-    /** Detection is attempted when the warm-up buffer reaches these sizes (and at its cap). */
-    private static final int FIRST_DETECTION = 32;
 
     private final StlConfig config;
     /** Forecast errors needed before the first verdict. */
@@ -213,24 +210,17 @@ public final class StlDetector implements FieldDetector<StlState>, SeasonalHisto
 
     private void resolvePeriod(StlState s) {
         int n = s.size;
-        boolean checkpoint = n >= FIRST_DETECTION && Integer.bitCount(n) == 1;
-        boolean atCap = n >= detectionCap();
-        if (!checkpoint && !atCap) {
+        if (!PeriodDetector.isWarmUpCheckpoint(n, detectionCap())) {
             return;
         }
         ensureWindow(n);
         s.copyTo(window);
-        int maxP = Math.min(config.maxPeriod(), n / 3);
-        int p = maxP >= config.minPeriod() ? PeriodDetector.detect(window, n, config.minPeriod(), maxP) : 0;
-        if (p >= 2) {
-            s.period = p;
-            s.resize(capacity(p));
-        } else if (atCap) {
-            s.period = 0;
-            s.resize(capacity(0));
-        } else {
+        int p = PeriodDetector.resolveWarmUp(window, n, config.minPeriod(), config.maxPeriod(), detectionCap());
+        if (p == PeriodDetector.UNDECIDED) {
             return;
         }
+        s.period = p;
+        s.resize(capacity(p));
         replay(s);
     }
 
@@ -364,27 +354,9 @@ public final class StlDetector implements FieldDetector<StlState>, SeasonalHisto
         return 2.0 / (config.seasonalSpan() + 1.0);
     }
 
-    /**
-     * Scale of the recent one-step forecast errors: {@code max(1.4826 MAD, 0.25 RMS)} — the MAD
-     * for robustness to earlier anomalies, the RMS floor because on quantized or spiky series the
-     * MAD is often zero and would blow routine spikes up to enormous magnitudes — floored at
-     * {@code 1e-9 |expected|} so floating-point noise on large flat values never scores.
-     */
+    /** Scale of the recent one-step forecast errors ({@link ErrorScale}). */
     private double scale(StlState s, double expected) {
-        int m = s.errorCount;
-        double sumSq = 0;
-        // oldest to newest: a restored state holds the same errors at other ring positions, and a
-        // floating-point sum must see them in the same order to continue bit for bit
-        int start = (s.errorHead - m + StlState.ERRORS) % StlState.ERRORS;
-        for (int i = 0; i < m; i++) {
-            double e = s.errors[(start + i) % StlState.ERRORS];
-            absWork[i] = Math.abs(e);
-            sumSq += e * e;
-        }
-        double mad = 1.4826 * Selection.median(absWork, m);
-        double rms = Math.sqrt(sumSq / Math.max(1, m));
-        double scale = Math.max(Math.max(mad, 0.25 * rms), 1e-9 * Math.abs(expected));
-        return scale > 1e-12 ? scale : 1e-12;
+        return ErrorScale.of(s.errors, s.errorHead, s.errorCount, absWork, expected);
     }
 
     private double[] ensureWindow(int n) {
