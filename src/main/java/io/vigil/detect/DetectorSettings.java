@@ -1,5 +1,7 @@
 package io.vigil.detect;
 
+import io.vigil.detect.iforest.IForestConfig;
+import io.vigil.detect.iforest.IForestDetector;
 import io.vigil.detect.stl.StlConfig;
 import io.vigil.detect.stl.StlDetector;
 import java.io.Serializable;
@@ -23,7 +25,7 @@ import java.util.Set;
 public record DetectorSettings(List<DetectorConfig> configs, Set<String> on) implements Serializable {
 
     /** Every detector name this build knows, in scoring order. */
-    public static final List<String> ALL = List.of(StlDetector.NAME);
+    public static final List<String> ALL = List.of(StlDetector.NAME, IForestDetector.NAME);
 
     public DetectorSettings {
         configs = List.copyOf(configs);
@@ -37,7 +39,7 @@ public record DetectorSettings(List<DetectorConfig> configs, Set<String> on) imp
 
     /** The default config of every known detector, in {@link #ALL} order. */
     public static List<DetectorConfig> defaultConfigs() {
-        return List.of(StlConfig.builder().build());
+        return List.of(StlConfig.builder().build(), IForestConfig.builder().build());
     }
 
     /** Every detector with its defaults; the ones {@code jobs/default.yaml} enables are on. */

@@ -1,5 +1,7 @@
 package io.vigil.detect;
 
+import io.vigil.detect.iforest.IForestDetector;
+import io.vigil.detect.iforest.IForestState;
 import io.vigil.detect.stl.StlState;
 import java.io.DataInput;
 import java.io.IOException;
@@ -18,7 +20,8 @@ public final class DetectorStates {
     }
 
     private static final Map<String, Reader> READERS = Map.of(
-            SeriesScorer.STL, StlState::read);
+            SeriesScorer.STL, StlState::read,
+            IForestDetector.NAME, IForestState::read);
 
     private DetectorStates() {}
 

@@ -1,0 +1,140 @@
+package io.vigil.detect.iforest;
+
+/**
+ * The feature vector of one point, computed from the series' recent raw points in an
+ * {@link IForestState}: the same function serves the point being scored and, at a fit, every
+ * training row, so the model sees exactly what the scorer feeds it.
+ *
+ * <p>Per field, in this order: the value; its first difference (spikes and steps); its seasonal
+ * difference against the value one period earlier (a value normal for the time of the season);
+ * its deviation from the rolling mean of the previous {@code rollingWindow} points in their
+ * standard deviations, and that rolling standard deviation itself (bursts of volatility, which
+ * no single value reveals). Then, once per point: the hour of day and the day of week (UTC) and
+ * the phase of the configured period, each as sin/cos so midnight sits next to 23:00. Rows need
+ * {@link IForestConfig#lookback()} earlier points; gaps are ignored (differences are between
+ * consecutive points).
+ */
+final class Features {
+
+    private static final double DAY = 86_400_000.0;
+    /** Rolling deviations are clipped here: on a flat window any change would be infinite. */
+    private static final double MAX_ROLLING_Z = 50.0;
+
+    private final IForestConfig config;
+    private final int perField;
+    private final int fields;
+    private final int dims;
+    private final String[] names;
+
+    Features(IForestConfig config, String[] fieldNames) {
+        this.config = config;
+        this.fields = fieldNames.length;
+        this.perField = 1 + (config.differences() ? 1 : 0) + (config.seasonalPeriod() > 0 ? 1 : 0)
+                + (config.rollingWindow() > 0 ? 2 : 0);
+        int global = (config.timeOfDay() ? 2 : 0) + (config.dayOfWeek() ? 2 : 0)
+                + (config.seasonalPeriod() > 0 ? 2 : 0);
+        this.dims = fields * perField + global;
+        this.names = new String[dims];
+        int i = 0;
+        for (String f : fieldNames) {
+            names[i++] = f;
+            if (config.differences()) {
+                names[i++] = f + " change";
+            }
+            if (config.seasonalPeriod() > 0) {
+                names[i++] = f + " change over a season";
+            }
+            if (config.rollingWindow() > 0) {
+                names[i++] = f + " vs rolling mean";
+                names[i++] = f + " rolling volatility";
+            }
+        }
+        if (config.timeOfDay()) {
+            names[i++] = "hour of day (sin)";
+            names[i++] = "hour of day (cos)";
+        }
+        if (config.dayOfWeek()) {
+            names[i++] = "day of week (sin)";
+            names[i++] = "day of week (cos)";
+        }
+        if (config.seasonalPeriod() > 0) {
+            names[i++] = "season phase (sin)";
+            names[i++] = "season phase (cos)";
+        }
+    }
+
+    int dims() {
+        return dims;
+    }
+
+    /** Features per field; field {@code f}'s own features are {@code [f * perField, (f + 1) * perField)}. */
+    int perField() {
+        return perField;
+    }
+
+    /** Index of field {@code f}'s value feature. */
+    int valueIndex(int f) {
+        return f * perField;
+    }
+
+    /** The field a feature belongs to, or -1 for a time feature. */
+    int fieldOf(int feature) {
+        return feature < fields * perField ? feature / perField : -1;
+    }
+
+    String name(int feature) {
+        return names[feature];
+    }
+
+    /** Writes the features of row {@code r} (which needs its look-back held) into {@code out}. */
+    void compute(IForestState s, long r, double[] out) {
+        int i = 0;
+        int period = config.seasonalPeriod();
+        int w = config.rollingWindow();
+        for (int f = 0; f < fields; f++) {
+            double x = s.value(r, f);
+            out[i++] = x;
+            if (config.differences()) {
+                out[i++] = x - s.value(r - 1, f);
+            }
+            if (period > 0) {
+                out[i++] = x - s.value(r - period, f);
+            }
+            if (w > 0) {
+                // two passes: a one-pass sum of squares cancels badly on large values
+                double sum = 0;
+                for (long k = r - w; k < r; k++) {
+                    sum += s.value(k, f);
+                }
+                double m = sum / w;
+                double ss = 0;
+                for (long k = r - w; k < r; k++) {
+                    double e = s.value(k, f) - m;
+                    ss += e * e;
+                }
+                double sd = Math.sqrt(ss / w);
+                double z = (x - m) / Math.max(sd, 1e-9 * Math.max(1.0, Math.abs(m)));
+                out[i++] = Math.max(-MAX_ROLLING_Z, Math.min(MAX_ROLLING_Z, z));
+                out[i++] = sd;
+            }
+        }
+        long t = s.ts(r);
+        if (config.timeOfDay()) {
+            double a = 2 * Math.PI * (Math.floorMod(t, (long) DAY) / DAY);
+            out[i++] = Math.sin(a);
+            out[i++] = Math.cos(a);
+        }
+        if (config.dayOfWeek()) {
+            // 1970-01-01 was a Thursday; the fraction of the day keeps the phase continuous
+            double days = Math.floorMod(t, 7 * (long) DAY) / DAY;
+            double a = 2 * Math.PI * days / 7.0;
+            out[i++] = Math.sin(a);
+            out[i++] = Math.cos(a);
+        }
+        if (period > 0) {
+            double a = 2 * Math.PI * Math.floorMod(r, (long) period) / period;
+            out[i++] = Math.sin(a);
+            out[i++] = Math.cos(a);
+        }
+    }
+}
