@@ -1,5 +1,7 @@
 package io.vigil.detect.iforest;
 
+import io.vigil.detect.Selection;
+
 /**
  * The feature vector of one point, computed from the series' recent raw points in an
  * {@link IForestState}: the same function serves the point being scored and, at a fit, every
@@ -7,9 +9,9 @@ package io.vigil.detect.iforest;
  *
  * <p>Per field, in this order: the value; its first difference (spikes and steps); its seasonal
  * difference against the value one period earlier (a value normal for the time of the season);
- * its deviation from the rolling mean of the previous {@code rollingWindow} points in their
- * standard deviations, and that rolling standard deviation itself (bursts of volatility, which
- * no single value reveals). Then, once per point: the hour of day and the day of week (UTC) and
+ * its deviation from the rolling median of the previous {@code rollingWindow} points in their
+ * robust standard deviation ({@code max(1.4826 MAD, 0.25 RMS)}), and that rolling deviation itself
+ * (bursts of volatility, which no single value reveals). Then, once per point: the hour of day and the day of week (UTC) and
  * the phase of the configured period, each as sin/cos so midnight sits next to 23:00. Rows need
  * {@link IForestConfig#lookback()} earlier points; gaps are ignored (differences are between
  * consecutive points).
@@ -25,9 +27,11 @@ final class Features {
     private final int fields;
     private final int dims;
     private final String[] names;
+    private final double[] window;
 
     Features(IForestConfig config, String[] fieldNames) {
         this.config = config;
+        this.window = new double[config.rollingWindow()];
         this.fields = fieldNames.length;
         this.perField = 1 + (config.differences() ? 1 : 0) + (config.seasonalPeriod() > 0 ? 1 : 0)
                 + (config.rollingWindow() > 0 ? 2 : 0);
@@ -45,7 +49,7 @@ final class Features {
                 names[i++] = f + " change over a season";
             }
             if (config.rollingWindow() > 0) {
-                names[i++] = f + " vs rolling mean";
+                names[i++] = f + " vs rolling median";
                 names[i++] = f + " rolling volatility";
             }
         }
@@ -82,6 +86,35 @@ final class Features {
         return feature < fields * perField ? feature / perField : -1;
     }
 
+    /**
+     * The time features whose cycle a training sample of {@code rows} points spanning
+     * {@code spanMillis} of event time does not yet cover.
+     */
+    int[] timeFeatures(long spanMillis, int rows) {
+        int[] out = new int[6];
+        int n = 0;
+        int i = fields * perField;
+        if (config.timeOfDay()) {
+            if (spanMillis < DAY) {
+                out[n++] = i;
+                out[n++] = i + 1;
+            }
+            i += 2;
+        }
+        if (config.dayOfWeek()) {
+            if (spanMillis < 7 * DAY) {
+                out[n++] = i;
+                out[n++] = i + 1;
+            }
+            i += 2;
+        }
+        if (config.seasonalPeriod() > 0 && rows < config.seasonalPeriod()) {
+            out[n++] = i;
+            out[n++] = i + 1;
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
     String name(int feature) {
         return names[feature];
     }
@@ -101,19 +134,21 @@ final class Features {
                 out[i++] = x - s.value(r - period, f);
             }
             if (w > 0) {
-                // two passes: a one-pass sum of squares cancels badly on large values
-                double sum = 0;
-                for (long k = r - w; k < r; k++) {
-                    sum += s.value(k, f);
+                // robust centre and scale (median, MAD), so one spike does not disturb the rolling
+                // features of the w points after it — they would look odd too and, in the training
+                // sample, mask the next spike; the RMS floor keeps quantized windows (MAD 0) finite
+                for (int k = 0; k < w; k++) {
+                    window[k] = s.value(r - w + k, f);
                 }
-                double m = sum / w;
+                double med = Selection.median(window, w);
                 double ss = 0;
-                for (long k = r - w; k < r; k++) {
-                    double e = s.value(k, f) - m;
+                for (int k = 0; k < w; k++) {
+                    double e = s.value(r - w + k, f) - med;
+                    window[k] = Math.abs(e);
                     ss += e * e;
                 }
-                double sd = Math.sqrt(ss / w);
-                double z = (x - m) / Math.max(sd, 1e-9 * Math.max(1.0, Math.abs(m)));
+                double sd = Math.max(1.4826 * Selection.median(window, w), 0.25 * Math.sqrt(ss / w));
+                double z = (x - med) / Math.max(sd, 1e-9 * Math.max(1.0, Math.abs(med)));
                 out[i++] = Math.max(-MAX_ROLLING_Z, Math.min(MAX_ROLLING_Z, z));
                 out[i++] = sd;
             }

@@ -51,17 +51,22 @@ final class FittedModel {
         // several odd rows: its change, the next change, the rolling window after it). Left in,
         // they stretch the fitted tail and hide the next anomaly like them. One trimming pass drops
         // the rows the model itself flags at the threshold's rarity, then calibrates on the rest.
-        TailCalibrator all = new TailCalibrator(m);
+        // added in ascending order, each insert into the calibrator's sorted copy is O(log n)
+        double[] magnitudes = new double[m];
         double pathSum = 0;
-        for (double s : oob) {
-            all.add(magnitude(s));
-            pathSum += pathOf(s);
+        for (int i = 0; i < m; i++) {
+            magnitudes[i] = magnitude(oob[i]);
+            pathSum += pathOf(oob[i]);
         }
         this.typicalPath = pathSum / m;
+        java.util.Arrays.sort(magnitudes);
+        TailCalibrator all = new TailCalibrator(m);
+        for (double x : magnitudes) {
+            all.add(x);
+        }
         double cut = all.magnitudeFor(trimRarity, MIN_CALIBRATION, tailFraction);
         this.calibrator = new TailCalibrator(m);
-        for (double s : oob) {
-            double x = magnitude(s);
+        for (double x : magnitudes) {
             if (x < cut) {
                 calibrator.add(x);
             }

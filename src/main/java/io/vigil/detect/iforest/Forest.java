@@ -30,9 +30,10 @@ import java.util.SplittableRandom;
  *       node's sample, be split off at this node with probability {@code g / (hi - lo + g)} (the
  *       threshold is uniform over the range). The path length is the expectation over that event
  *       at every node of the path; inside the ranges it is exactly the classic path length.</li>
- *   <li><b>Attribution.</b> Along the path, the split feature of each node is credited with the
- *       share of the node's rows the split separated from the point (plus the out-of-range
- *       isolation probability): the features that made the point easy to isolate.</li>
+ *   <li><b>Attribution.</b> Along the path, the split feature of each node is credited when the split
+ *       sent the point into the smaller branch, by how much smaller ({@code 2 * separated - 1},
+ *       separated = the share of the node's rows left on the other side), plus the out-of-range
+ *       isolation probability: the features that made the point easy to isolate.</li>
  * </ul>
  *
  * <p>Out-of-bag scores: each tree sees a subsample, so each training row is scored by the trees
@@ -98,6 +99,15 @@ final class Forest {
      *     about half the trees
      */
     static Forest fit(double[][] rows, int trees, int subsample, long seed) {
+        return fit(rows, trees, subsample, seed, rows.length);
+    }
+
+    /**
+     * As {@link #fit(double[][], int, int, long)}, with out-of-bag scores for the newest
+     * {@code oobRows} rows only (the calibration sample; scoring every row of a large sample
+     * would dominate the cost of a fit).
+     */
+    static Forest fit(double[][] rows, int trees, int subsample, long seed, int oobRows) {
         int m = rows.length;
         int dims = rows[0].length;
         int psi = Math.max(2, Math.min(subsample, m / 2));
@@ -124,7 +134,8 @@ final class Forest {
         }
         Forest f = new Forest(dims, psi, roots, Arrays.copyOf(b.feature, b.nodes), Arrays.copyOf(b.right, b.nodes),
                 Arrays.copyOf(b.value, b.nodes), Arrays.copyOf(b.lo, b.nodes), Arrays.copyOf(b.hi, b.nodes),
-                Arrays.copyOf(b.count, b.nodes), new double[m]);
+                Arrays.copyOf(b.count, b.nodes), new double[Math.min(m, oobRows)]);
+        int firstOob = m - f.oobScores.length;
         double[] pathSum = new double[m];
         int[] pathCount = new int[m];
         boolean[] member = new boolean[m];
@@ -133,16 +144,16 @@ final class Forest {
             for (int r : samples[t]) {
                 member[r] = true;
             }
-            for (int r = 0; r < m; r++) {
+            for (int r = firstOob; r < m; r++) {
                 if (!member[r]) {
                     pathSum[r] += f.path(roots[t], rows[r], null, 1.0);
                     pathCount[r]++;
                 }
             }
         }
-        for (int r = 0; r < m; r++) {
+        for (int r = firstOob; r < m; r++) {
             double h = pathCount[r] > 0 ? pathSum[r] / pathCount[r] : f.meanPath(rows[r], null);
-            f.oobScores[r] = Math.pow(2.0, -h / f.cPsi);
+            f.oobScores[r - firstOob] = Math.pow(2.0, -h / f.cPsi);
         }
         return f;
     }
@@ -167,7 +178,7 @@ final class Forest {
         return 24L * feature.length + 4L * roots.length + 8L * oobScores.length;
     }
 
-    /** Out-of-bag raw scores of the training rows (not a copy: do not modify). */
+    /** Out-of-bag raw scores of the newest training rows, oldest first (not a copy: do not modify). */
     double[] oobScores() {
         return oobScores;
     }
@@ -212,8 +223,11 @@ final class Forest {
             double pIso = gap > 0 ? gap / (u - l + gap) : 0.0;
             int next = v < value[node] ? node + 1 : right[node];
             if (credit != null) {
+                // only a branch smaller than half the node counts: any point follows some split to
+                // the larger side, and crediting that would spread credit over every feature
                 double separated = 1.0 - (double) count[next] / count[node];
-                credit[q] += weight * survive * (pIso + (1.0 - pIso) * separated);
+                double excess = Math.max(0.0, 2.0 * separated - 1.0);
+                credit[q] += weight * survive * (pIso + (1.0 - pIso) * excess);
             }
             h += survive * pIso * (depth + 1);
             survive *= 1.0 - pIso;

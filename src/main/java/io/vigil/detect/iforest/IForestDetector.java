@@ -54,6 +54,12 @@ public final class IForestDetector implements PointDetector<IForestState> {
     /** The detector's name in outputs and the job spec. */
     public static final String NAME = "iforest";
 
+    /**
+     * The newest training rows whose out-of-bag scores calibrate the model: enough for the tail
+     * fit (100 values above the 90th percentile), and it bounds the scoring cost of a fit.
+     */
+    static final int CALIBRATION_ROWS = 1024;
+
     private final IForestConfig config;
     private final int capacity;
     private final Map<Key, FittedModel> cache;
@@ -187,6 +193,15 @@ public final class IForestDetector implements PointDetector<IForestState> {
             // a constant feature keeps unit scale: the forest cannot split on it anyway
             scale[j] = sd > 1e-12 * Math.max(1.0, Math.abs(mean[j])) ? sd : 1.0;
         }
+        // A time feature enters the model only once the sample spans its whole cycle: before, a
+        // phase the sample has not seen (tonight, for a model fitted this afternoon) would isolate
+        // every new point by its time alone. An infinite scale standardizes it to a constant 0,
+        // on which the forest never splits.
+        long span = s.ts(newest - 1) - s.ts(newest - rows);
+        for (int j : feats.timeFeatures(span, rows)) {
+            mean[j] = 0.0;
+            scale[j] = Double.POSITIVE_INFINITY;
+        }
         s.mean = mean;
         s.scale = scale;
         long[] key = contentKey(s, feats);
@@ -214,8 +229,8 @@ public final class IForestDetector implements PointDetector<IForestState> {
                 r[j] = (r[j] - s.mean[j]) / s.scale[j];
             }
         }
-        return new FittedModel(Forest.fit(raw, config.trees(), config.subsample(), fitSeed(s)), 1.0 - config.threshold(),
-                config.tailFraction());
+        return new FittedModel(Forest.fit(raw, config.trees(), config.subsample(), fitSeed(s), CALIBRATION_ROWS),
+                1.0 - config.threshold(), config.tailFraction());
     }
 
     /** The seed of a fit: the job's seed and the model version, mixed so neighbouring fits differ. */
