@@ -28,10 +28,16 @@ final class Features {
     private final int dims;
     private final String[] names;
     private final double[] window;
+    /** Per field, the rolling median of the row last computed (when rolling features are on). */
+    private final double[] center;
+    /** Per field, the value one period before the row last computed (when a period is set). */
+    private final double[] seasonAgo;
 
     Features(IForestConfig config, String[] fieldNames) {
         this.config = config;
         this.window = new double[config.rollingWindow()];
+        this.center = new double[fieldNames.length];
+        this.seasonAgo = new double[fieldNames.length];
         this.fields = fieldNames.length;
         this.perField = 1 + (config.differences() ? 1 : 0) + (config.seasonalPeriod() > 0 ? 1 : 0)
                 + (config.rollingWindow() > 0 ? 2 : 0);
@@ -74,6 +80,18 @@ final class Features {
     /** Features per field; field {@code f}'s own features are {@code [f * perField, (f + 1) * perField)}. */
     int perField() {
         return perField;
+    }
+
+    /**
+     * A typical value of field {@code f} for the row last computed, from the points before it:
+     * the value one season earlier when a period is configured (a rolling median would lag a
+     * cycle), else the rolling median, else NaN.
+     */
+    double typical(int f) {
+        if (config.seasonalPeriod() > 0) {
+            return seasonAgo[f];
+        }
+        return config.rollingWindow() > 0 ? center[f] : Double.NaN;
     }
 
     /** Index of field {@code f}'s value feature. */
@@ -131,7 +149,8 @@ final class Features {
                 out[i++] = x - s.value(r - 1, f);
             }
             if (period > 0) {
-                out[i++] = x - s.value(r - period, f);
+                seasonAgo[f] = s.value(r - period, f);
+                out[i++] = x - seasonAgo[f];
             }
             if (w > 0) {
                 // robust centre and scale (median, MAD), so one spike does not disturb the rolling
@@ -141,6 +160,7 @@ final class Features {
                     window[k] = s.value(r - w + k, f);
                 }
                 double med = Selection.median(window, w);
+                center[f] = med;
                 double ss = 0;
                 for (int k = 0; k < w; k++) {
                     double e = s.value(r - w + k, f) - med;

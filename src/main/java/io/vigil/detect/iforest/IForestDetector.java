@@ -19,16 +19,18 @@ import java.util.Map;
  * is {@link IForestConfig#threshold()} ({@code contamination}, or the contamination-free
  * {@code auto} cut). Each field's contribution is the isolation credit of its own features (value,
  * change, …); the explanation names the features that isolated the point and how many standard
- * deviations off they were. {@code expected} is the field's mean over the training sample: a
- * typical value, not a forecast (an isolation forest has none).
+ * deviations off they were. {@code expected} is a typical value of the field from the points
+ * before: the value one season earlier when {@code seasonalPeriod} is set, else the rolling median
+ * of the previous {@code rollingWindow} points, else the training mean — the nearest normal value
+ * for a spike, not a forecast (an isolation forest has none).
  *
  * <p><b>Training sample and retraining.</b> The model is trained on the feature vectors of the
  * last {@code sampleSize} points before the point that triggers the fit (the point itself is
  * scored by the new model, never trained on first). Anomalies stay in the sample: the forest's
  * subsampling tolerates a few, and a level shift must become the new normal. Fits happen when due:
  * the first once {@code minSample} complete feature vectors exist (cold start: no verdict before
- * it); while the sample is still growing, whenever it has doubled (64, 128, 256, … rows), so
- * early models do not stay naive; then every {@code retrainEvery} points, or earlier once
+ * it); while the sample is still growing, whenever it has grown by half (64, 96, 144, … rows),
+ * so early models do not stay naive; then every {@code retrainEvery} points, or earlier once
  * {@code retrainInterval} of event time has passed since the last fit. The seed of fit k is a
  * hash of the job's seed and k, so the whole sequence of models is reproducible.
  *
@@ -159,8 +161,10 @@ public final class IForestDetector implements PointDetector<IForestState> {
         if (config.retrainIntervalMillis() > 0 && ts - s.fitTs >= config.retrainIntervalMillis()) {
             return true;
         }
-        // warm-up: refit each time the growing sample has doubled
-        return s.fitRows < config.sampleSize() && usable >= 2L * s.fitRows;
+        // warm-up: refit each time the growing sample has grown by half (64, 96, 144, … rows), so
+        // a young model is never older than half its own sample — on a slow series (monthly
+        // data) retrainEvery points can be years
+        return s.fitRows < config.sampleSize() && usable >= s.fitRows + s.fitRows / 2;
     }
 
     private void fit(IForestState s, Features feats, long newest, long ts, long usable) {
@@ -327,7 +331,8 @@ public final class IForestDetector implements PointDetector<IForestState> {
             }
         }
         for (int f = 0; f < nf; f++) {
-            expected[f] = s.mean[feats.valueIndex(f)];
+            double recent = feats.typical(f);
+            expected[f] = Double.isNaN(recent) ? s.mean[feats.valueIndex(f)] : recent;
         }
         String explanation = anomaly ? explain(m, feats, raw) : "";
         return new PointVerdict(true, score, anomaly, raw, expected, contribution, explanation);
