@@ -28,6 +28,7 @@ final class Features {
     private final int dims;
     private final String[] names;
     private final double[] window;
+    private final double[] held;
     /** Per field, the rolling median of the row last computed (when rolling features are on). */
     private final double[] center;
     /** Per field, the value one period before the row last computed (when a period is set). */
@@ -36,6 +37,7 @@ final class Features {
     Features(IForestConfig config, String[] fieldNames) {
         this.config = config;
         this.window = new double[config.rollingWindow()];
+        this.held = new double[config.rollingWindow()];
         this.center = new double[fieldNames.length];
         this.seasonAgo = new double[fieldNames.length];
         this.fields = fieldNames.length;
@@ -142,28 +144,36 @@ final class Features {
         int i = 0;
         int period = config.seasonalPeriod();
         int w = config.rollingWindow();
+        // slots are found once per row: a long modulo per value read cost more than the features
+        double[] v = s.values;
+        int cap = s.capacity;
+        int slot = s.slot(r);
+        int prev = slot == 0 ? cap - 1 : slot - 1;
+        int seasonSlot = period > 0 ? s.slot(r - period) : 0;
+        int windowStart = w > 0 ? s.slot(r - w) : 0;
         for (int f = 0; f < fields; f++) {
-            double x = s.value(r, f);
+            double x = v[slot * fields + f];
             out[i++] = x;
             if (config.differences()) {
-                out[i++] = x - s.value(r - 1, f);
+                out[i++] = x - v[prev * fields + f];
             }
             if (period > 0) {
-                seasonAgo[f] = s.value(r - period, f);
+                seasonAgo[f] = v[seasonSlot * fields + f];
                 out[i++] = x - seasonAgo[f];
             }
             if (w > 0) {
                 // robust centre and scale (median, MAD), so one spike does not disturb the rolling
                 // features of the w points after it — they would look odd too and, in the training
                 // sample, mask the next spike; the RMS floor keeps quantized windows (MAD 0) finite
-                for (int k = 0; k < w; k++) {
-                    window[k] = s.value(r - w + k, f);
+                for (int k = 0, at = windowStart; k < w; k++, at = at + 1 == cap ? 0 : at + 1) {
+                    window[k] = v[at * fields + f];
+                    held[k] = window[k];
                 }
                 double med = Selection.median(window, w);
                 center[f] = med;
                 double ss = 0;
                 for (int k = 0; k < w; k++) {
-                    double e = s.value(r - w + k, f) - med;
+                    double e = held[k] - med;
                     window[k] = Math.abs(e);
                     ss += e * e;
                 }

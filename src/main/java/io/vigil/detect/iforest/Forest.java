@@ -48,32 +48,36 @@ final class Forest {
     private final int psi;
     private final double cPsi;
     private final int[] roots;
-    /** Per node: split feature, or -1 for a leaf. */
-    private final int[] feature;
-    /** Per internal node: index of the right child (the left child is the next node). */
-    private final int[] right;
-    /** Per node: the split threshold, or for a leaf its depth plus c(rows at the leaf). */
-    private final float[] value;
-    /** Per internal node: range of the split feature over the node's rows. */
-    private final float[] lo;
-    private final float[] hi;
-    /** Per node: training rows that reached it. */
-    private final int[] count;
+    /**
+     * Per node, two ints: the split feature (-1 for a leaf) and the index of the right child (the
+     * left child is the next node). Nodes are interleaved rather than one array per attribute so
+     * a node visit touches two adjacent records, not six arrays.
+     */
+    private final int[] split;
+    /**
+     * Per node, four floats: the threshold (for a leaf, its depth plus c(rows at the leaf)), the
+     * range [lo, hi] of the split feature over the node's rows, and the count of those rows.
+     */
+    private final float[] node;
     /** Out-of-bag raw score of each training row, in row order. */
     private final double[] oobScores;
 
-    private Forest(int dims, int psi, int[] roots, int[] feature, int[] right, float[] value, float[] lo, float[] hi,
-            int[] count, double[] oobScores) {
+    private Forest(int dims, int psi, int[] roots, Builder b, double[] oobScores) {
         this.dims = dims;
         this.psi = psi;
         this.cPsi = c(psi);
         this.roots = roots;
-        this.feature = feature;
-        this.right = right;
-        this.value = value;
-        this.lo = lo;
-        this.hi = hi;
-        this.count = count;
+        int n = b.nodes;
+        this.split = new int[2 * n];
+        this.node = new float[4 * n];
+        for (int i = 0; i < n; i++) {
+            split[2 * i] = b.feature[i];
+            split[2 * i + 1] = b.right[i];
+            node[4 * i] = b.value[i];
+            node[4 * i + 1] = b.lo[i];
+            node[4 * i + 2] = b.hi[i];
+            node[4 * i + 3] = b.count[i];
+        }
         this.oobScores = oobScores;
     }
 
@@ -132,9 +136,7 @@ final class Forest {
             }
             roots[t] = b.grow(sample.clone(), 0, psi, 0);
         }
-        Forest f = new Forest(dims, psi, roots, Arrays.copyOf(b.feature, b.nodes), Arrays.copyOf(b.right, b.nodes),
-                Arrays.copyOf(b.value, b.nodes), Arrays.copyOf(b.lo, b.nodes), Arrays.copyOf(b.hi, b.nodes),
-                Arrays.copyOf(b.count, b.nodes), new double[Math.min(m, oobRows)]);
+        Forest f = new Forest(dims, psi, roots, b, new double[Math.min(m, oobRows)]);
         int firstOob = m - f.oobScores.length;
         double[] pathSum = new double[m];
         int[] pathCount = new int[m];
@@ -170,12 +172,12 @@ final class Forest {
 
     /** Nodes over all trees. */
     int nodes() {
-        return feature.length;
+        return split.length / 2;
     }
 
     /** Approximate heap bytes of the forest's arrays. */
     long bytes() {
-        return 24L * feature.length + 4L * roots.length + 8L * oobScores.length;
+        return 24L * nodes() + 4L * roots.length + 8L * oobScores.length;
     }
 
     /** Out-of-bag raw scores of the newest training rows, oldest first (not a copy: do not modify). */
@@ -210,31 +212,32 @@ final class Forest {
      * range-aware form). {@code credit}, when given, receives each split feature's isolation share
      * times {@code weight}.
      */
-    private double path(int node, double[] x, double[] credit, double weight) {
+    private double path(int at, double[] x, double[] credit, double weight) {
         double h = 0;
         double survive = 1.0; // probability the point has not been split off above this node
         int depth = 0;
-        while (feature[node] >= 0) {
-            int q = feature[node];
+        int q;
+        while ((q = split[2 * at]) >= 0) {
+            int o = 4 * at;
             double v = x[q];
-            double l = lo[node];
-            double u = hi[node];
+            double l = node[o + 1];
+            double u = node[o + 2];
             double gap = v < l ? l - v : (v > u ? v - u : 0.0);
             double pIso = gap > 0 ? gap / (u - l + gap) : 0.0;
-            int next = v < value[node] ? node + 1 : right[node];
+            int next = v < node[o] ? at + 1 : split[2 * at + 1];
             if (credit != null) {
                 // only a branch smaller than half the node counts: any point follows some split to
                 // the larger side, and crediting that would spread credit over every feature
-                double separated = 1.0 - (double) count[next] / count[node];
+                double separated = 1.0 - node[4 * next + 3] / node[o + 3];
                 double excess = Math.max(0.0, 2.0 * separated - 1.0);
                 credit[q] += weight * survive * (pIso + (1.0 - pIso) * excess);
             }
             h += survive * pIso * (depth + 1);
             survive *= 1.0 - pIso;
-            node = next;
+            at = next;
             depth++;
         }
-        return h + survive * value[node];
+        return h + survive * node[4 * at];
     }
 
     /** Grows trees into flat arrays in pre-order (a node's left child is the next node). */

@@ -334,20 +334,24 @@ public final class IForestDetector implements PointDetector<IForestState> {
             double recent = feats.typical(f);
             expected[f] = Double.isNaN(recent) ? s.mean[feats.valueIndex(f)] : recent;
         }
-        String explanation = anomaly ? explain(m, feats, raw) : "";
+        String explanation = anomaly ? explain(m, feats, raw, s.modelVersion) : "";
         return new PointVerdict(true, score, anomaly, raw, expected, contribution, explanation);
     }
 
-    /** Names the features that isolated the point: those with at least half the largest credit. */
-    private String explain(FittedModel m, Features feats, double raw) {
+    /**
+     * Names the features that isolated the point (those with at least half the largest credit) and
+     * the model version that judged it (the anomaly event's {@code modelVersion} counts the
+     * series' points, not this detector's fits).
+     */
+    private String explain(FittedModel m, Features feats, double raw, long version) {
         int d = feats.dims();
         double max = 0;
         for (int j = 0; j < d; j++) {
             max = Math.max(max, credit[j]);
         }
         StringBuilder sb = new StringBuilder(96);
-        sb.append(String.format(Locale.ROOT, "iforest: isolated in %.1f splits (typical %.1f)", m.pathOf(raw),
-                m.typicalPath));
+        sb.append(String.format(Locale.ROOT, "iforest: isolated in %.1f splits (typical %.1f, model %d)", m.pathOf(raw),
+                m.typicalPath, version));
         int named = 0;
         for (int pass = 0; pass < 3 && max > 0; pass++) {
             int best = -1;

@@ -128,6 +128,11 @@ public final class IForestState implements DetectorState {
         return values[(int) (r % capacity) * fields.length + f];
     }
 
+    /** The ring slot of row {@code r}. */
+    int slot(long r) {
+        return (int) (r % capacity);
+    }
+
     long ts(long r) {
         return ts[(int) (r % capacity)];
     }
