@@ -10,9 +10,11 @@ import io.vigil.detect.Selection;
  * <p>Per field, in this order: the value; its first difference (spikes and steps); its seasonal
  * difference against the value one period earlier (a value normal for the time of the season);
  * its deviation from the rolling median of the previous {@code rollingWindow} points in their
- * robust standard deviation ({@code max(1.4826 MAD, 0.25 RMS)}), and that rolling deviation itself
- * (bursts of volatility, which no single value reveals). Then, once per point: the hour of day and the day of week (UTC) and
- * the phase of the configured period, each as sin/cos so midnight sits next to 23:00. Rows need
+ * robust standard deviation ({@code max(1.4826 MAD, 0.25 RMS)}), and that rolling deviation
+ * itself (bursts of volatility, which no single value reveals). Then, once per point: the hour
+ * of day and the day of week (UTC) and the phase of the configured period, each as sin/cos so
+ * midnight sits next to 23:00; a time feature is held constant until the training sample spans
+ * its whole cycle (see {@link #timeFeatures}). Rows need
  * {@link IForestConfig#lookback()} earlier points; gaps are ignored (differences are between
  * consecutive points).
  */

@@ -397,7 +397,8 @@ class IForestDetectorTest {
 
     @Test
     void catfishPlantedAnomalies() throws IOException {
-        CsvSeriesReader.Series series = CsvSeriesReader.read(SharedData.require("catfish_planted.csv"), "catfish", null);
+        CsvSeriesReader.Series series =
+                CsvSeriesReader.read(SharedData.require("catfish_planted.csv"), "catfish", null);
         // monthly: the season is 12 points, as the job spec's */monthly/* override says for STL
         for (IForestConfig c : List.of(IForestConfig.builder().seasonalPeriod(12).minSample(48).build(),
                 IForestConfig.builder().minSample(48).build())) {
