@@ -345,6 +345,37 @@ class IForestDetectorTest {
     }
 
     @Test
+    void irregularAndRepeatedTimestampsRoundTrip() throws IOException {
+        // a small ring (64 + 16 + 16 + 1 rows) that has wrapped around several times
+        IForestConfig c = IForestConfig.builder().sampleSize(64).subsample(32).minSample(16).retrainEvery(16).build();
+        IForestDetector d = new IForestDetector(c);
+        IForestState a = d.newState();
+        SplittableRandom r = new SplittableRandom(6);
+        long ts = -5_000_000_000L; // before 1970
+        long[] stamps = new long[400];
+        double[] values = new double[400];
+        for (int t = 0; t < 400; t++) {
+            ts += t % 7 == 0 ? 0 : (t % 11 == 0 ? 86_400_000L * 40 : r.nextInt(1, 1_000_000));
+            stamps[t] = ts;
+            values[t] = gaussian(r);
+        }
+        for (int t = 0; t < 300; t++) {
+            d.update(a, stamps[t], VALUE, new double[] {values[t]});
+        }
+        IForestState b = roundTrip(a);
+        assertThat(b).isEqualTo(a);
+        assertThat(b.oldest()).isGreaterThan(0);
+        for (long row = b.oldest(); row < b.pushed; row++) {
+            assertThat(b.ts(row)).isEqualTo(a.ts(row));
+        }
+        IForestDetector fresh = new IForestDetector(c);
+        for (int t = 300; t < 400; t++) {
+            assertSame(d.update(a, stamps[t], VALUE, new double[] {values[t]}),
+                    fresh.update(b, stamps[t], VALUE, new double[] {values[t]}), t);
+        }
+    }
+
+    @Test
     void aTinyCacheShuttlingBetweenSeriesGivesTheSameVerdictsAsALargeOne() {
         double[] y1 = signal(1, 24 * 25);
         double[] y2 = signal(2, 24 * 25);
