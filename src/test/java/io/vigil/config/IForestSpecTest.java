@@ -54,6 +54,8 @@ class IForestSpecTest {
         assertThatThrownBy(() -> JobSpec.parse("detectors: {iforest: {contamination: 0.7}}"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("detectors.iforest.contamination")
                 .hasMessageContaining("0.7");
+        assertThatThrownBy(() -> JobSpec.parse("detectors: {iforest: {contamination: 0}}"))
+                .hasMessageContaining("detectors.iforest.contamination").hasMessageContaining("got 0");
         assertThatThrownBy(() -> JobSpec.parse("detectors: {iforest: {contamination: some}}"))
                 .hasMessageContaining("detectors.iforest.contamination").hasMessageContaining("some");
         assertThatThrownBy(() -> JobSpec.parse("detectors: {iforest: {subsample: 4000}}"))

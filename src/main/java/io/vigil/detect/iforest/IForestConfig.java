@@ -36,7 +36,7 @@ public final class IForestConfig implements DetectorConfig {
     private static final long serialVersionUID = 1L;
 
     /** {@code contamination} value meaning "auto" (no guess; see the class comment). */
-    public static final double AUTO = 0.0;
+    public static final double AUTO = Double.NaN;
 
     /** Calibrated-score threshold of {@code contamination: auto}: a rarity of 10⁻³. */
     public static final double AUTO_THRESHOLD = 0.999;
@@ -131,7 +131,7 @@ public final class IForestConfig implements DetectorConfig {
 
     /** Whether the threshold is the contamination-free {@code auto} cut. */
     public boolean autoContamination() {
-        return contamination == AUTO;
+        return Double.isNaN(contamination);
     }
 
     /** Calibrated score at or above which a point is anomalous (see the class comment). */
@@ -186,7 +186,7 @@ public final class IForestConfig implements DetectorConfig {
     public boolean equals(Object o) {
         return o instanceof IForestConfig c && seed == c.seed && trees == c.trees && subsample == c.subsample
                 && sampleSize == c.sampleSize && minSample == c.minSample && retrainEvery == c.retrainEvery
-                && retrainIntervalMillis == c.retrainIntervalMillis && contamination == c.contamination
+                && retrainIntervalMillis == c.retrainIntervalMillis && Double.compare(contamination, c.contamination) == 0
                 && tailFraction == c.tailFraction && differences == c.differences
                 && seasonalPeriod == c.seasonalPeriod && rollingWindow == c.rollingWindow
                 && timeOfDay == c.timeOfDay && dayOfWeek == c.dayOfWeek && modelCache == c.modelCache;
@@ -231,7 +231,7 @@ public final class IForestConfig implements DetectorConfig {
         public Builder minSample(int v) { this.minSample = v; return this; }
         public Builder retrainEvery(int v) { this.retrainEvery = v; return this; }
         public Builder retrainIntervalMillis(long v) { this.retrainIntervalMillis = v; return this; }
-        /** A fraction in (0, 0.5), or {@link IForestConfig#AUTO}. */
+        /** A fraction in (0, 0.5), or {@link IForestConfig#AUTO} (NaN). */
         public Builder contamination(double v) { this.contamination = v; return this; }
         public Builder tailFraction(double v) { this.tailFraction = v; return this; }
         public Builder differences(boolean v) { this.differences = v; return this; }
@@ -251,8 +251,8 @@ public final class IForestConfig implements DetectorConfig {
                     "must be in [16, sampleSize (" + sampleSize + ")]");
             check(retrainEvery >= 1 && retrainEvery <= 100_000, "retrainEvery", retrainEvery, "must be in [1, 100000]");
             check(retrainIntervalMillis >= 0, "retrainInterval", retrainIntervalMillis + "ms", "must be >= 0");
-            check(contamination == AUTO || (contamination > 0 && contamination < 0.5), "contamination", contamination,
-                    "must be 'auto' or a fraction in (0, 0.5)");
+            check(Double.isNaN(contamination) || (contamination > 0 && contamination < 0.5), "contamination",
+                    contamination, "must be 'auto' or a fraction in (0, 0.5)");
             check(tailFraction > 0 && tailFraction <= 0.5, "tailFraction", tailFraction, "must be in (0, 0.5]");
             check(seasonalPeriod == 0 || (seasonalPeriod >= 2 && seasonalPeriod <= 10_000), "seasonalPeriod",
                     seasonalPeriod, "must be 0 (none) or in [2, 10000]");
