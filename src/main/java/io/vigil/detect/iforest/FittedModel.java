@@ -29,6 +29,8 @@ final class FittedModel {
     final double tailFraction;
     /** Training rows left out of the calibration as anomalies of their own. */
     final int trimmed;
+    /** The magnitude at and beyond which a training row counts as an anomaly of its own. */
+    final double cut;
     /** Mean out-of-bag path length of the training rows, for explanations. */
     final double typicalPath;
 
@@ -65,6 +67,7 @@ final class FittedModel {
             all.add(x);
         }
         double cut = all.magnitudeFor(trimRarity, MIN_CALIBRATION, tailFraction);
+        this.cut = cut;
         this.calibrator = new TailCalibrator(m);
         for (double x : magnitudes) {
             if (x < cut) {
