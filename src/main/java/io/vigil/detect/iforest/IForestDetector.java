@@ -38,10 +38,10 @@ import java.util.Map;
  * operator handles one key at a time in event-time order; fitting on another thread would make
  * which model scores which point depend on thread timing, so a backtest would no longer predict
  * the deployed job and a replay after a failure (exactly-once) could publish different anomalies.
- * The cost (measured on a loaded 2-core machine, best of 15: about 8 ms per fit for a univariate
- * series at the defaults — half of it the out-of-bag calibration — and about 45 ms with 25 fields,
- * where the rolling features of 2048 rows dominate; see {@code IForestDetectorBench}) is amortized
- * over the {@code retrainEvery} points between fits.
+ * The cost (JMH on a shared 2-core machine: about 18 ms per fit for a univariate series at the
+ * defaults, 20 ms with 4 fields, 46 ms with 25, where the rolling features of 2048 rows dominate;
+ * two forests are grown when the sample holds anomalies of its own, see {@link #build}) is
+ * amortized over the {@code retrainEvery} points between fits: about 77 µs per point univariate.
  *
  * <p><b>Model and state.</b> The fitted forest (about 200 KB at the defaults) is not state: the
  * state keeps the raw points from which the training rows are recomputed, the standardization,
@@ -229,7 +229,11 @@ public final class IForestDetector implements PointDetector<IForestState> {
         return raw;
     }
 
-    /** Grows the forest of the state's current model; {@code raw} is consumed (standardized in place). */
+    /**
+     * Grows the forest of the state's current model; {@code raw} is consumed (standardized in
+     * place). When the first forest isolates rows of its own sample at the threshold's rarity,
+     * those rows are dropped and a second forest is grown (see the comment inside).
+     */
     private FittedModel build(IForestState s, double[][] raw) {
         for (double[] r : raw) {
             for (int j = 0; j < r.length; j++) {
