@@ -206,7 +206,7 @@ class IForestDetectorTest {
     }
 
     @Test
-    void retrainsWhenTheYoungSampleDoublesThenEveryRetrainEveryPoints() {
+    void retrainsWhenTheYoungSampleGrowsByHalfThenEveryRetrainEveryPoints() {
         IForestConfig c = IForestConfig.builder().rollingWindow(0).minSample(32).sampleSize(256).subsample(64)
                 .retrainEvery(100).build(); // look-back 1
         IForestDetector d = new IForestDetector(c);
