@@ -10,6 +10,8 @@ import io.vigil.detect.kmeans.KMeansDetector;
 import io.vigil.detect.autoencoder.AutoencoderConfig;
 import io.vigil.detect.autoencoder.AutoencoderDetector;
 import io.vigil.detect.autoencoder.DenseAutoencoder;
+import io.vigil.detect.iforest.IForestConfig;
+import io.vigil.detect.iforest.IForestDetector;
 import io.vigil.detect.stl.StlConfig;
 import io.vigil.detect.stl.StlDetector;
 import java.time.Duration;
@@ -41,6 +43,7 @@ final class DetectorSpecReader {
     static {
         READERS.put(StlDetector.NAME, (n, seed) -> stl(n));
         READERS.put(ForecastDetector.NAME, (n, seed) -> forecast(n));
+        READERS.put(IForestDetector.NAME, DetectorSpecReader::iforest);
         READERS.put(KMeansDetector.NAME, DetectorSpecReader::kmeans);
         READERS.put(AutoencoderDetector.NAME, DetectorSpecReader::autoencoder);
     }
@@ -245,5 +248,31 @@ final class DetectorSpecReader {
             }
         }
         return out;
+    }
+    private static IForestConfig iforest(ConfigNode s, long seed) {
+        s.allowOnly(keys("trees", "subsample", "sampleSize", "minSample", "retrainEvery", "retrainInterval",
+                "contamination", "tailFraction", "differences", "seasonalPeriod", "rollingWindow", "timeOfDay",
+                "dayOfWeek", "modelCache"));
+        IForestConfig d = IForestConfig.builder().build();
+        IForestConfig.Builder b = IForestConfig.builder().seed(seed);
+        String contamination = s.string("contamination", "auto");
+        if (!contamination.trim().equalsIgnoreCase("auto")) {
+            b.contamination(s.number("contamination", 0, 0, 1));
+        }
+        return b.trees((int) s.integer("trees", d.trees(), 1, 1000))
+                .subsample((int) s.integer("subsample", d.subsample(), 4, 4096))
+                .sampleSize((int) s.integer("sampleSize", d.sampleSize(), 16, 100_000))
+                .minSample((int) s.integer("minSample", d.minSample(), 16, 100_000))
+                .retrainEvery((int) s.integer("retrainEvery", d.retrainEvery(), 1, 100_000))
+                .retrainIntervalMillis(s.duration("retrainInterval", Duration.ZERO, Duration.ZERO)
+                        .toMillis())
+                .tailFraction(s.number("tailFraction", d.tailFraction(), 0, 0.5))
+                .differences(s.bool("differences", d.differences()))
+                .seasonalPeriod((int) s.integer("seasonalPeriod", d.seasonalPeriod(), 0, 10_000))
+                .rollingWindow((int) s.integer("rollingWindow", d.rollingWindow(), 0, 10_000))
+                .timeOfDay(s.bool("timeOfDay", d.timeOfDay()))
+                .dayOfWeek(s.bool("dayOfWeek", d.dayOfWeek()))
+                .modelCache((int) s.integer("modelCache", d.modelCache(), 1, 1_000_000))
+                .build();
     }
 }

@@ -6,6 +6,8 @@ import io.vigil.detect.autoencoder.AutoencoderConfig;
 import io.vigil.detect.autoencoder.AutoencoderDetector;
 import io.vigil.detect.forecast.ForecastConfig;
 import io.vigil.detect.forecast.ForecastDetector;
+import io.vigil.detect.iforest.IForestConfig;
+import io.vigil.detect.iforest.IForestDetector;
 import io.vigil.detect.stl.StlConfig;
 import io.vigil.detect.stl.StlDetector;
 import java.io.Serializable;
@@ -31,8 +33,8 @@ public record DetectorSettings(List<DetectorConfig> configs, Set<String> on, Com
         implements Serializable {
 
     /** Every detector name this build knows, in scoring order. */
-    public static final List<String> ALL = List.of(StlDetector.NAME, ForecastDetector.NAME, KMeansDetector.NAME,
-            AutoencoderDetector.NAME);
+    public static final List<String> ALL = List.of(StlDetector.NAME, ForecastDetector.NAME, IForestDetector.NAME,
+            KMeansDetector.NAME, AutoencoderDetector.NAME);
 
     public DetectorSettings {
         java.util.Objects.requireNonNull(combine, "combine");
@@ -47,8 +49,8 @@ public record DetectorSettings(List<DetectorConfig> configs, Set<String> on, Com
 
     /** The default config of every known detector, in {@link #ALL} order. */
     public static List<DetectorConfig> defaultConfigs() {
-        return List.of(StlConfig.builder().build(), ForecastConfig.builder().build(), KMeansConfig.builder().build(),
-                AutoencoderConfig.builder().build());
+        return List.of(StlConfig.builder().build(), ForecastConfig.builder().build(), IForestConfig.builder().build(),
+                KMeansConfig.builder().build(), AutoencoderConfig.builder().build());
     }
 
     /** Every detector with its defaults; the ones {@code jobs/default.yaml} enables are on. */

@@ -6,6 +6,8 @@ import io.vigil.detect.autoencoder.AutoencoderDetector;
 import io.vigil.detect.autoencoder.AutoencoderState;
 import io.vigil.detect.forecast.ForecastDetector;
 import io.vigil.detect.forecast.ForecastState;
+import io.vigil.detect.iforest.IForestDetector;
+import io.vigil.detect.iforest.IForestState;
 import io.vigil.detect.stl.StlState;
 import java.io.DataInput;
 import java.io.IOException;
@@ -27,6 +29,7 @@ public final class DetectorStates {
     private static final Map<String, Reader> READERS = new ConcurrentHashMap<>(Map.of(
             SeriesScorer.STL, StlState::read,
             ForecastDetector.NAME, ForecastState::read,
+            IForestDetector.NAME, IForestState::read,
             KMeansDetector.NAME, KMeansState::read,
             AutoencoderDetector.NAME, AutoencoderState::read,
             IncidentState.COLUMN, IncidentState::read));
