@@ -40,10 +40,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Event-time order: a point is buffered (keyed map state, by timestamp) until the watermark
  * passes it, then scored when its event-time timer fires; timers fire in timestamp order, and
- * points with the same timestamp keep their arrival order. So the same input gives the same
- * scores whatever the arrival order within the out-of-orderness bound — which is also what makes a
- * backtest over a file predict the streaming job. A point at or behind the watermark (admitted by
- * {@code time.allowedLateness}) is scored at once.
+ * points with the same timestamp are scored in content order (field names, then values). So the
+ * same input gives the same scores whatever the arrival order within the out-of-orderness bound —
+ * which is also what makes a backtest over a file predict the streaming job. A point at or behind
+ * the watermark (admitted by {@code time.allowedLateness}) is scored at once.
  *
  * <p>State per series: {@code series} (all detector state, one versioned object), {@code pending}
  * (buffered points) and {@code lastSeen}/{@code expiry} (for the idle timeout). A series with no
@@ -63,6 +63,12 @@ public final class DetectorFunction extends KeyedProcessFunction<String, InputPo
     private static final Logger LOG = LoggerFactory.getLogger(DetectorFunction.class);
 
     private static final long serialVersionUID = 1L;
+
+    /** Order of points that share a timestamp: by field names, then values. */
+    static final java.util.Comparator<InputPoint> SAME_TS_ORDER = (a, b) -> {
+        int c = java.util.Arrays.compare(a.fields(), b.fields());
+        return c != 0 ? c : java.util.Arrays.compare(a.values(), b.values());
+    };
 
     private final JobSpec spec;
 
@@ -137,7 +143,14 @@ public final class DetectorFunction extends KeyedProcessFunction<String, InputPo
             atTs = new ArrayList<>(1);
             ctx.timerService().registerEventTimeTimer(ts);
         }
-        atTs.add(p);
+        // points of one timestamp are scored in content order, not arrival order: arrival order
+        // among equal timestamps is not stable across parallel paths (a backtest's file source,
+        // a repartitioned topic), and the same input must give the same verdicts
+        int at = atTs.size();
+        while (at > 0 && SAME_TS_ORDER.compare(atTs.get(at - 1), p) > 0) {
+            at--;
+        }
+        atTs.add(at, p);
         pending.put(ts, atTs);
     }
 

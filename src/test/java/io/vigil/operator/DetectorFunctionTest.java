@@ -199,6 +199,22 @@ class DetectorFunctionTest {
         }
     }
 
+    @Test
+    void pointsOfOneTimestampAreScoredInContentOrderWhateverTheirArrival() throws Exception {
+        List<List<Double>> orders = new ArrayList<>();
+        for (double[] arrival : new double[][] {{3, 1, 2}, {2, 3, 1}}) {
+            try (var h = harness()) {
+                for (double v : arrival) {
+                    h.processElement(InputPoint.of("a", 5 * HOUR, v), 5 * HOUR);
+                }
+                h.processWatermark(new Watermark(5 * HOUR));
+                orders.add(scored(h).stream().map(p -> p.fields().get(0).value()).toList());
+            }
+        }
+        assertThat(orders.get(0)).containsExactly(1.0, 2.0, 3.0);
+        assertThat(orders.get(1)).isEqualTo(orders.get(0));
+    }
+
     /** Feeds points in the given arrival order with a bounded-out-of-orderness watermark; returns the events. */
     private static List<io.vigil.model.AnomalyEvent> events(List<InputPoint> arrival, long bound) throws Exception {
         try (var h = harness()) {
