@@ -13,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The Kafka broker of the local cluster as a process of its own: {@link EmbeddedKafka} (a real
  * single-node KRaft broker from the Kafka jars) on a chosen port and log directory, the topics
- * created, then running until the process is told to stop (SIGTERM runs EmbeddedKafka's shutdown
+ * created, records kept as long as the broker runs (no retention), then running until the process is told to stop (SIGTERM runs EmbeddedKafka's shutdown
  * hook, which stops the broker cleanly).
  *
  * <pre>
@@ -42,7 +42,12 @@ public final class ClusterBroker {
         Path readyFile = Path.of(require(opts, "ready-file"));
         Files.deleteIfExists(readyFile);
 
-        EmbeddedKafka kafka = EmbeddedKafka.builder().port(port).logDir(logDir).deleteOnClose(false).start();
+        EmbeddedKafka kafka = EmbeddedKafka.builder().port(port).logDir(logDir).deleteOnClose(false)
+                // no time-based retention: Vigil's records carry their event time as the Kafka timestamp,
+                // so history older than the default 7 days would be deleted by the first retention check
+                // (30 s after start) while a job still needs it. The data lives as long as the cluster.
+                .brokerProperty("log.retention.ms", "-1")
+                .start();
         for (String topic : opts.getOrDefault("topics", "").split(",")) {
             if (topic.isBlank()) {
                 continue;
