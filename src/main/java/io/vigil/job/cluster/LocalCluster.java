@@ -82,8 +82,9 @@ public final class LocalCluster {
     static final String BASH_JAVA_UTILS = "org.apache.flink.runtime.util.bash.BashJavaUtils";
     /** Ports and processes of a running cluster, in its directory. */
     public static final String STATE_FILE = "cluster.json";
-    /** The topics of the job specs under {@code jobs/} (name:partitions), as the docker compose file creates them. */
-    public static final String DEFAULT_TOPICS = "metrics:4,anomalies:2,vigil-dead-letters:1,vigil-cleaned:4";
+    /** The topics of the job specs under {@code jobs/} (name:partitions); the first four as docker compose creates them. */
+    public static final String DEFAULT_TOPICS = "metrics:4,anomalies:2,vigil-dead-letters:1,vigil-cleaned:4,"
+            + "metrics-multi:4,anomalies-multi:2,vigil-dead-letters-multi:1";
 
     /** Jars a job jar carries itself: never on the cluster's classpath (see the class comment). */
     private static final List<String> JOB_JAR_ONLY = List.of("/flink-connector-kafka/");
