@@ -157,7 +157,7 @@ final class ClusterCommand {
             System.out.printf(Locale.ROOT, "  %-14s pid %-8d %-8s %s%n", m.role(), m.pid(), alive ? "running" : "DEAD",
                     m.log());
         }
-        System.out.println("  kafka          " + c.kafkaBootstrap());
+        System.out.println("  bootstrap      " + c.kafkaBootstrap() + "  (Kafka)");
         System.out.println("  flink          " + c.restUrl() + "  (web UI and REST API)");
         FlinkRestClient rest = c.rest();
         try {
