@@ -1,17 +1,19 @@
 package io.vigil.job;
 
 import io.vigil.config.ConfigException;
+import io.vigil.job.cluster.ClusterException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The one command line of Vigil: {@code run} (the job, also what {@code flink run} calls),
- * {@code demo}, {@code backtest}, {@code publish} and {@code consume}.
+ * {@code demo}, {@code backtest}, {@code publish} and {@code consume}, and the deployment path:
+ * {@code cluster start|stop|status}, {@code deploy} and {@code stop}.
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
         description = "Streaming anomaly detection for time series on Apache Flink.",
         subcommands = {RunCommand.class, DemoCommand.class, BacktestCommand.class, BenchCommand.class, PublishCommand.class,
-                ConsumeCommand.class})
+                ConsumeCommand.class, ClusterCommand.class, DeployCommand.class, StopCommand.class})
 public final class VigilCli {
 
     public static void main(String[] args) {
@@ -20,6 +22,11 @@ public final class VigilCli {
             if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
                 cmd.getErr().println("vigil: " + e.getMessage());
                 return 2;
+            }
+            if (e instanceof ClusterException) {
+                // a port in use, a refused request, a process that exited: the message says what to do
+                cmd.getErr().println("vigil: " + e.getMessage());
+                return 1;
             }
             throw e;
         });
