@@ -42,12 +42,8 @@ public final class ClusterBroker {
         Path readyFile = Path.of(require(opts, "ready-file"));
         Files.deleteIfExists(readyFile);
 
-        EmbeddedKafka kafka = EmbeddedKafka.builder().port(port).logDir(logDir).deleteOnClose(false)
-                // no time-based retention: Vigil's records carry their event time as the Kafka timestamp,
-                // so history older than the default 7 days would be deleted by the first retention check
-                // (30 s after start) while a job still needs it. The data lives as long as the cluster.
-                .brokerProperty("log.retention.ms", "-1")
-                .start();
+        // EmbeddedKafka keeps records without time-based retention: the data lives as long as the cluster
+        EmbeddedKafka kafka = EmbeddedKafka.builder().port(port).logDir(logDir).deleteOnClose(false).start();
         for (String topic : opts.getOrDefault("topics", "").split(",")) {
             if (topic.isBlank()) {
                 continue;

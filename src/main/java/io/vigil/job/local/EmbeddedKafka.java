@@ -134,6 +134,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         // topics are created explicitly, see the class comment
         c.put("auto.create.topics.enable", "false");
         c.put("num.partitions", "1");
+        // no time-based retention: Vigil's records carry their event time as the Kafka timestamp, so
+        // replayed history older than the default 7 days would be deleted by a retention check while a
+        // job (the demo, a test, the local cluster) still needs it; the data lives as long as the broker
+        c.put("log.retention.ms", "-1");
         // transaction.max.timeout.ms deliberately left at Kafka's default (900000 = 15 min)
         // small files and few threads: fast start, little memory and disk on a laptop / CI box
         c.put("log.segment.bytes", String.valueOf(16 * 1024 * 1024));
