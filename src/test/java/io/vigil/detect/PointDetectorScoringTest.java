@@ -191,6 +191,12 @@ class PointDetectorScoringTest {
         assertThat(timings.nanosPerUpdate("stl")).isPositive();
         assertThat(timings.nanosPerUpdate("meandist")).isPositive();
         assertThat(timings.detectors()).containsExactlyInAnyOrder("stl", "meandist");
+        // and the detectors that keep models count and time their refits
+        Detector stlDetector = scorer.detectors().get(0);
+        assertThat(stlDetector.name()).isEqualTo("stl");
+        assertThat(stlDetector.retrains()).isPositive();
+        assertThat(stlDetector.retrainNanos()).isPositive();
+        assertThat(scorer.detectors().get(1).retrains()).isZero(); // no model, the default
     }
 
     @Test

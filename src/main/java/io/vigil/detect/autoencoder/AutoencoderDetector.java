@@ -114,6 +114,20 @@ public final class AutoencoderDetector implements PointDetector<AutoencoderState
     private double[] data = new double[0];
     private int[] perm = new int[0];
 
+    /** Retrains run by this instance (for all the series it served), and their total time. */
+    private long retrains;
+    private long retrainNanos;
+
+    @Override
+    public long retrains() {
+        return retrains;
+    }
+
+    @Override
+    public long retrainNanos() {
+        return retrainNanos;
+    }
+
     public AutoencoderDetector(AutoencoderConfig config) {
         this.config = config;
     }
@@ -309,7 +323,15 @@ public final class AutoencoderDetector implements PointDetector<AutoencoderState
     }
 
     /** Trains a new model on the sample: standardize, fit, measure the training errors. */
+    /** Trains the model, counted and timed for the {@code detector.<name>.retrain*} metrics. */
     private void train(AutoencoderState s, long ts) {
+        long t0 = System.nanoTime();
+        trainUntimed(s, ts);
+        retrains++;
+        retrainNanos += System.nanoTime() - t0;
+    }
+
+    private void trainUntimed(AutoencoderState s, long ts) {
         int w = config.window();
         int n = s.univariate() ? w : s.stride;
         int rows = s.rows(w);

@@ -77,6 +77,20 @@ public final class ForecastDetector implements FieldDetector<ForecastState> {
     private int[] periods = NO_PERIODS;
     private final Map<Integer, int[]> periodsByPeriod = new HashMap<>();
 
+    /** Retrains run by this instance (for all the series it served), and their total time. */
+    private long retrains;
+    private long retrainNanos;
+
+    @Override
+    public long retrains() {
+        return retrains;
+    }
+
+    @Override
+    public long retrainNanos() {
+        return retrainNanos;
+    }
+
     public ForecastDetector(ForecastConfig config) {
         this.config = config;
         this.modelOrdinal = config.model().ordinal();
@@ -225,7 +239,15 @@ public final class ForecastDetector implements FieldDetector<ForecastState> {
         }
     }
 
+    /** Fits the model, counted and timed for the {@code detector.<name>.retrain*} metrics. */
     private void fit(ForecastState s, int[] ps) {
+        long t0 = System.nanoTime();
+        fitUntimed(s, ps);
+        retrains++;
+        retrainNanos += System.nanoTime() - t0;
+    }
+
+    private void fitUntimed(ForecastState s, int[] ps) {
         int n = s.copyTo(ensureWindow(s.size));
         forecaster.fit(s, window, n, ps);
         s.model = modelOrdinal;

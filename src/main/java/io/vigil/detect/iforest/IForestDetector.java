@@ -78,6 +78,20 @@ public final class IForestDetector implements PointDetector<IForestState> {
     long fits;
     long rebuilds;
 
+    /** Retrains run by this instance (for all the series it served), and their total time. */
+    private long retrains;
+    private long retrainNanos;
+
+    @Override
+    public long retrains() {
+        return retrains;
+    }
+
+    @Override
+    public long retrainNanos() {
+        return retrainNanos;
+    }
+
     public IForestDetector(IForestConfig config) {
         this.config = config;
         this.capacity = config.sampleSize() + config.retrainEvery() + config.lookback() + 1;
@@ -234,7 +248,16 @@ public final class IForestDetector implements PointDetector<IForestState> {
      * place). When the first forest isolates rows of its own sample at the threshold's rarity,
      * those rows are dropped and a second forest is grown (see the comment inside).
      */
+    /** Builds the model, counted and timed for the {@code detector.<name>.retrain*} metrics. */
     private FittedModel build(IForestState s, double[][] raw) {
+        long t0 = System.nanoTime();
+        FittedModel m = buildUntimed(s, raw);
+        retrains++;
+        retrainNanos += System.nanoTime() - t0;
+        return m;
+    }
+
+    private FittedModel buildUntimed(IForestState s, double[][] raw) {
         for (double[] r : raw) {
             for (int j = 0; j < r.length; j++) {
                 r[j] = (r[j] - s.mean[j]) / s.scale[j];

@@ -68,6 +68,20 @@ public final class KMeansDetector implements PointDetector<KMeansState> {
     private int[] order = new int[0];
     private final double[] dist2 = new double[1];
 
+    /** Retrains run by this instance (for all the series it served), and their total time. */
+    private long retrains;
+    private long retrainNanos;
+
+    @Override
+    public long retrains() {
+        return retrains;
+    }
+
+    @Override
+    public long retrainNanos() {
+        return retrainNanos;
+    }
+
     public KMeansDetector(KMeansConfig config) {
         this.config = config;
         this.trainer = new KMeansTrainer(config);
@@ -167,7 +181,15 @@ public final class KMeansDetector implements PointDetector<KMeansState> {
                 || (config.retrainIntervalMs() > 0 && ts - s.lastFitTs >= config.retrainIntervalMs());
     }
 
+    /** Retrains the model, counted and timed for the {@code detector.<name>.retrain*} metrics. */
     private void retrain(KMeansState s, long ts) {
+        long t0 = System.nanoTime();
+        retrainUntimed(s, ts);
+        retrains++;
+        retrainNanos += System.nanoTime() - t0;
+    }
+
+    private void retrainUntimed(KMeansState s, long ts) {
         s.model = trainer.fit(s);
         s.fits = s.model.version;
         s.sinceFit = 0;

@@ -74,6 +74,20 @@ public final class StlDetector implements FieldDetector<StlState>, SeasonalHisto
     private int ratePeriod = Integer.MIN_VALUE;
     private double rate;
 
+    /** Retrains run by this instance (for all the series it served), and their total time. */
+    private long retrains;
+    private long retrainNanos;
+
+    @Override
+    public long retrains() {
+        return retrains;
+    }
+
+    @Override
+    public long retrainNanos() {
+        return retrainNanos;
+    }
+
     public StlDetector(StlConfig config) {
         this.config = config;
     }
@@ -300,7 +314,15 @@ public final class StlDetector implements FieldDetector<StlState>, SeasonalHisto
      * a third compared with STL's default degree 1, whose endpoint fits on cycle-subseries of four
      * points extrapolate noise; extrapolating the trend slope added variance and no accuracy.
      */
+    /** Refits the model, counted and timed for the {@code detector.<name>.retrain*} metrics. */
     private void refit(StlState s) {
+        long t0 = System.nanoTime();
+        refitUntimed(s);
+        retrains++;
+        retrainNanos += System.nanoTime() - t0;
+    }
+
+    private void refitUntimed(StlState s) {
         int n = s.copyTo(ensureWindow(s.size));
         int m = n - 1;
         Stl stl = stlFor(s.period);
