@@ -321,9 +321,7 @@ public final class ForecastDetector implements FieldDetector<ForecastState> {
         }
         double[] values = Arrays.copyOf(window, n);
         s.period = p;
-        s.ring = new double[capacity(p)];
-        s.head = 0;
-        s.size = 0;
+        s.resetRing(capacity(p));
         s.grid -= n;
         s.unfit();
         for (int i = 0; i < n - 1; i++) {
@@ -341,11 +339,11 @@ public final class ForecastDetector implements FieldDetector<ForecastState> {
     }
 
     private int minFit(ForecastState s) {
-        return Math.min(forecaster.minFit(periods(s)), s.ring.length);
+        return Math.min(forecaster.minFit(periods(s)), s.capacity);
     }
 
     private int refitEvery(ForecastState s) {
-        return config.refitEvery() > 0 ? config.refitEvery() : Math.max(1, s.ring.length / 2);
+        return config.refitEvery() > 0 ? config.refitEvery() : Math.max(1, s.capacity / 2);
     }
 
     private double[] ensureWindow(int n) {

@@ -44,6 +44,14 @@ public final class ForecastState implements DetectorState {
     private static final double[] NONE = new double[0];
 
     int period = UNRESOLVED;
+    /**
+     * The ring starts at {@link #INITIAL_RING} values and doubles up to {@link #capacity}: a
+     * series that sends a handful of points (or a producer inventing keys) costs little memory.
+     */
+    static final int INITIAL_RING = 32;
+
+    /** The window's logical capacity. */
+    int capacity;
     double[] ring;
     int head;
     int size;
@@ -71,7 +79,7 @@ public final class ForecastState implements DetectorState {
     long refits;
 
     ForecastState(int ringCapacity, int calibrationWindow) {
-        this.ring = new double[ringCapacity];
+        resetRing(ringCapacity);
         this.calibrator = new TailCalibrator(calibrationWindow);
     }
 
@@ -112,8 +120,21 @@ public final class ForecastState implements DetectorState {
         return refits;
     }
 
+    /** An empty window of the given capacity (the grid position is kept). */
+    void resetRing(int ringCapacity) {
+        this.capacity = ringCapacity;
+        this.ring = new double[Math.min(ringCapacity, INITIAL_RING)];
+        this.head = 0;
+        this.size = 0;
+    }
+
     void push(double v) {
         grid++;
+        if (size == ring.length && ring.length < capacity) {
+            // never wrapped before reaching the physical length: values at [0, size), head == 0
+            ring = Arrays.copyOf(ring, (int) Math.min(capacity, 2L * ring.length));
+            head = size;
+        }
         ring[head] = v;
         head = head + 1 == ring.length ? 0 : head + 1;
         if (size < ring.length) {
@@ -188,7 +209,7 @@ public final class ForecastState implements DetectorState {
     public void write(DataOutput out) throws IOException {
         out.writeByte(VERSION);
         out.writeInt(period);
-        out.writeInt(ring.length);
+        out.writeInt(capacity);
         out.writeInt(size);
         int start = (head - size + ring.length) % ring.length;
         for (int i = 0; i < size; i++) {
@@ -248,7 +269,8 @@ public final class ForecastState implements DetectorState {
         if (capacity < 1 || capacity > 10_000_000 || n < 0 || n > capacity) {
             throw new IOException("corrupt ForecastState: window of " + n + " in a ring of " + capacity);
         }
-        s.ring = new double[capacity];
+        s.capacity = capacity;
+        s.ring = new double[Math.max(n, Math.min(capacity, INITIAL_RING))];
         for (int i = 0; i < n; i++) {
             s.push(in.readDouble());
         }
@@ -287,7 +309,7 @@ public final class ForecastState implements DetectorState {
         double[] b = new double[s.size];
         copyTo(a);
         s.copyTo(b);
-        return period == s.period && ring.length == s.ring.length && Arrays.equals(a, b) && grid == s.grid
+        return period == s.period && capacity == s.capacity && Arrays.equals(a, b) && grid == s.grid
                 && lastTs == s.lastTs && deltaCount == s.deltaCount && Arrays.equals(deltas, s.deltas)
                 && points == s.points && gapsFilled == s.gapsFilled && restarts == s.restarts
                 && Arrays.equals(orderedErrors(), s.orderedErrors()) && calibrator.equals(s.calibrator)
