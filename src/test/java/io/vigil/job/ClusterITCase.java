@@ -1,5 +1,6 @@
 package io.vigil.job;
 
+import io.vigil.testing.CommittedTopics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,15 +26,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.SplittableRandom;
-import java.util.UUID;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -250,21 +247,11 @@ class ClusterITCase {
     }
 
     private static ProducerRecord<byte[], byte[]> record(String key, String json) {
-        return new ProducerRecord<>(IN, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                json.getBytes(StandardCharsets.UTF_8));
+        return CommittedTopics.record(IN, key, json);
     }
 
-    private void produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", bootstrap);
-        p.setProperty("acks", "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            for (ProducerRecord<byte[], byte[]> r : records) {
-                producer.send(r);
-            }
-            producer.flush();
-        }
+    private void produce(List<ProducerRecord<byte[], byte[]>> records) {
+        CommittedTopics.send(bootstrap, records);
     }
 
     /** How many committed records a topic holds now (read_committed: up to the last stable offset). */
@@ -288,33 +275,8 @@ class ClusterITCase {
         return n;
     }
 
-    /** Reads a topic from the beginning (committed records only) until {@code done} holds or the time is up. */
     private List<JsonNode> readUntil(String topic, Predicate<List<JsonNode>> done, Duration timeout) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", bootstrap);
-        p.setProperty("group.id", "it-" + UUID.randomUUID());
-        p.setProperty("auto.offset.reset", "earliest");
-        p.setProperty("isolation.level", "read_committed");
-        List<JsonNode> out = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            // assigned, not subscribed: no group rebalance to wait for
-            List<TopicPartition> partitions = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(partitions);
-            c.seekToBeginning(partitions);
-            while (!done.test(out) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(300))) {
-                    out.add(JSON.readTree(r.value()));
-                }
-            }
-            // what one more checkpoint would commit: a duplicate would show up here
-            for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofSeconds(2))) {
-                out.add(JSON.readTree(r.value()));
-            }
-        }
-        return out;
+        return CommittedTopics.readUntil(bootstrap, topic, done, timeout);
     }
 
     private static void deleteRecursively(Path p) throws java.io.IOException {

@@ -1,5 +1,6 @@
 package io.vigil.job;
 
+import io.vigil.testing.CommittedTopics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.apache.flink.api.common.JobStatus;
@@ -28,11 +28,8 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -272,26 +269,8 @@ class HostileInputITCase {
         assertThat(byCoordinates.size()).isGreaterThanOrEqualTo(records.size());
     }
 
-    private static List<JsonNode> readUntil(String topic, Predicate<List<JsonNode>> done, Duration timeout) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", kafka.bootstrapServers());
-        p.setProperty("group.id", "it-" + UUID.randomUUID());
-        p.setProperty("auto.offset.reset", "earliest");
-        p.setProperty("isolation.level", "read_committed");
-        p.setProperty("max.partition.fetch.bytes", Integer.toString(8 << 20));
-        List<JsonNode> out = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
-            while (!done.test(out) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(300))) {
-                    out.add(JSON.readTree(rec.value()));
-                }
-            }
-            for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofSeconds(3))) {
-                out.add(JSON.readTree(rec.value()));
-            }
-        }
-        return out;
+    private static List<JsonNode> readUntil(String topic, Predicate<List<JsonNode>> done, Duration timeout)
+            throws Exception {
+        return CommittedTopics.readUntil(kafka.bootstrapServers(), topic, done, timeout);
     }
 }

@@ -1,5 +1,6 @@
 package io.vigil.job;
 
+import io.vigil.testing.CommittedTopics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,27 +9,19 @@ import io.vigil.config.JobSpec;
 import io.vigil.io.CsvSeriesReader;
 import io.vigil.job.local.EmbeddedKafka;
 import io.vigil.testing.SharedData;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.SplittableRandom;
-import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -213,44 +206,16 @@ class PipelineITCase {
     }
 
     private static ProducerRecord<byte[], byte[]> point(String topic, String key, String json) {
-        return new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                json.getBytes(StandardCharsets.UTF_8));
+        return CommittedTopics.record(topic, key, json);
     }
 
-    private static void send(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", kafka.bootstrapServers());
-        p.setProperty("acks", "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (ProducerRecord<byte[], byte[]> r : records) {
-                producer.send(r);
-            }
-            producer.flush();
-        }
+    private static void send(List<ProducerRecord<byte[], byte[]>> records) {
+        CommittedTopics.send(kafka.bootstrapServers(), records);
     }
 
-    /** Reads a topic from the beginning (committed records only) until {@code done} holds or the time is up. */
-    private static List<JsonNode> readUntil(String topic, Predicate<List<JsonNode>> done, Duration timeout) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", kafka.bootstrapServers());
-        p.setProperty("group.id", "it-" + UUID.randomUUID());
-        p.setProperty("auto.offset.reset", "earliest");
-        p.setProperty("isolation.level", "read_committed");
-        List<JsonNode> out = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
-            while (!done.test(out) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(300))) {
-                    out.add(JSON.readTree(r.value()));
-                }
-            }
-            // a short grace period for records committed in the same checkpoint
-            for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofSeconds(2))) {
-                out.add(JSON.readTree(r.value()));
-            }
-        }
-        return out;
+    private static List<JsonNode> readUntil(String topic, Predicate<List<JsonNode>> done, Duration timeout)
+            throws Exception {
+        return CommittedTopics.readUntil(kafka.bootstrapServers(), topic, done, timeout);
     }
 
     private static long ts(JsonNode a) {
