@@ -52,6 +52,51 @@ public final class StateSizeReport {
         }
     }
 
+    /**
+     * A misbehaving producer: a million distinct series, one point each, through the detector
+     * operator (a keyed harness, heap state backend) with {@code state.maxSeries: 100000}. Prints the
+     * heap held while the cap is full, how many points became SERIES_LIMIT dead letters, and the heap
+     * once the idle series expired ({@code state.seriesTtl: 1h}).
+     */
+    private static void millionSeriesAgainstTheCap() throws IOException {
+        JobSpec spec = JobSpec.parse("state: {seriesTtl: 1h, maxSeries: 100000}");
+        long before = usedHeap();
+        long dead = 0;
+        long scored = 0;
+        try (var h = new org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness<String, InputPoint,
+                io.vigil.model.ScoredPoint>(new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
+                        new io.vigil.operator.DetectorFunction(spec)), InputPoint::series,
+                org.apache.flink.api.common.typeinfo.Types.STRING)) {
+            h.open();
+            for (int i = 0; i < 1_000_000; i++) {
+                h.processElement(InputPoint.of("rogue-" + i, i, 1.0), i);
+                if (i % 10_000 == 9_999) {
+                    h.processWatermark(new org.apache.flink.streaming.api.watermark.Watermark(i));
+                    scored += h.getOutput().stream()
+                            .filter(o -> o instanceof org.apache.flink.streaming.runtime.streamrecord.StreamRecord<?>)
+                            .count();
+                    h.getOutput().clear();
+                    var side = h.getSideOutput(io.vigil.operator.ParseFunction.DEAD_LETTERS);
+                    if (side != null) {
+                        dead += side.size();
+                        side.clear();
+                    }
+                }
+            }
+            long full = usedHeap();
+            int keyedEntries = h.numKeyedStateEntries();
+            h.processWatermark(new org.apache.flink.streaming.api.watermark.Watermark(2 * 3_600_000L + 1_000_000));
+            h.getOutput().clear();
+            long expired = usedHeap();
+            System.out.printf(Locale.ROOT, "| 1,000,000 new series, maxSeries 100,000: scored %,d, SERIES_LIMIT dead letters "
+                    + "%,d, keyed state entries %,d, heap held %,.0f MB; after the TTL: %d entries, heap held %,.0f MB | | | |%n",
+                    scored, dead, keyedEntries, (full - before) / 1e6, h.numKeyedStateEntries(),
+                    (expired - before) / 1e6);
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
     private static long usedHeap() {
         for (int i = 0; i < 3; i++) {
             System.gc();
@@ -99,6 +144,7 @@ public final class StateSizeReport {
             }
         }
         heapPerNewSeries();
+        millionSeriesAgainstTheCap();
         for (String config : new String[] {"raw100", "norm50s8"}) {
             ThresholdedRandomCutForest f = RcfReferenceBench.build(config);
             double[] y = BenchData.seasonal(288, 5000, 42);
