@@ -148,7 +148,7 @@ final class Features {
         int w = config.rollingWindow();
         // slots are found once per row: a long modulo per value read cost more than the features
         double[] v = s.values;
-        int cap = s.capacity;
+        int cap = s.ts.length;
         int slot = s.slot(r);
         int prev = slot == 0 ? cap - 1 : slot - 1;
         int seasonSlot = period > 0 ? s.slot(r - period) : 0;

@@ -36,7 +36,13 @@ public final class IForestState implements DetectorState {
     long[] ts = new long[0];
     /** Row-major: slot * fields + field. */
     double[] values = new double[0];
-    /** Points pushed since the last reset; row r sits in slot r % capacity. */
+    /**
+     * The ring holds this many rows at first and doubles up to {@link #capacity}, so a series with
+     * few points costs little memory; until it reaches the capacity it never wraps.
+     */
+    static final int INITIAL_ROWS = 64;
+
+    /** Points pushed since the last reset; row r sits in slot r % ts.length. */
     long pushed;
 
     /** Fits so far over the series' life (the model version); 0 = never. */
@@ -102,8 +108,8 @@ public final class IForestState implements DetectorState {
             resets++;
         }
         fields = newFields.clone();
-        ts = new long[capacity];
-        values = new double[capacity * fields.length];
+        ts = new long[Math.min(capacity, INITIAL_ROWS)];
+        values = new double[ts.length * fields.length];
         pushed = 0;
         clearModel();
     }
@@ -118,7 +124,13 @@ public final class IForestState implements DetectorState {
     }
 
     void push(long t, double[] v) {
-        int slot = (int) (pushed % capacity);
+        if (pushed == ts.length && ts.length < capacity) {
+            // rows [0, pushed) sit in slots [0, pushed): a larger ring keeps every row in its slot
+            int grown = (int) Math.min(capacity, Math.max(INITIAL_ROWS, 2L * ts.length));
+            ts = Arrays.copyOf(ts, grown);
+            values = Arrays.copyOf(values, grown * fields.length);
+        }
+        int slot = (int) (pushed % ts.length);
         ts[slot] = t;
         System.arraycopy(v, 0, values, slot * fields.length, fields.length);
         pushed++;
@@ -126,16 +138,16 @@ public final class IForestState implements DetectorState {
 
     /** Value of field {@code f} at row {@code r} (must still be held). */
     double value(long r, int f) {
-        return values[(int) (r % capacity) * fields.length + f];
+        return values[(int) (r % ts.length) * fields.length + f];
     }
 
     /** The ring slot of row {@code r}. */
     int slot(long r) {
-        return (int) (r % capacity);
+        return (int) (r % ts.length);
     }
 
     long ts(long r) {
-        return ts[(int) (r % capacity)];
+        return ts[(int) (r % ts.length)];
     }
 
     /** Oldest row still held. */
@@ -151,7 +163,7 @@ public final class IForestState implements DetectorState {
         for (long r = from; r < pushed; r++) {
             int dst = (int) (r % newCapacity);
             t[dst] = ts(r);
-            System.arraycopy(values, (int) (r % capacity) * fields.length, v, dst * fields.length, fields.length);
+            System.arraycopy(values, (int) (r % ts.length) * fields.length, v, dst * fields.length, fields.length);
         }
         capacity = newCapacity;
         ts = t;
@@ -214,16 +226,18 @@ public final class IForestState implements DetectorState {
         }
         IForestState s = new IForestState(capacity);
         s.fields = fields;
-        s.ts = new long[capacity];
-        s.values = new double[capacity * nf];
         long pushed = in.readLong();
         if (pushed < 0) {
             throw new IOException("corrupt IForestState: " + pushed + " points");
         }
+        // a ring that has wrapped is full; one that has not holds every row in its own slot
+        int rows = pushed >= capacity ? capacity : Math.max(Math.min(capacity, INITIAL_ROWS), (int) pushed);
+        s.ts = new long[rows];
+        s.values = new double[rows * nf];
         s.pushed = pushed;
         long prev = 0;
         for (long r = s.oldest(); r < pushed; r++) {
-            int slot = (int) (r % capacity);
+            int slot = (int) (r % rows);
             if (r == s.oldest()) {
                 prev = in.readLong();
             } else {

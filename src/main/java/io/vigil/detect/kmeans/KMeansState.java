@@ -34,6 +34,11 @@ public final class KMeansState implements DetectorState {
     /** The sample: {@code capacity} rows of {@code fields.length} values. */
     double[] ring = new double[0];
     int capacity;
+    /**
+     * The ring holds this many rows at first and doubles up to {@link #capacity}, so a series with
+     * few points costs little memory.
+     */
+    static final int INITIAL_ROWS = 64;
     int head;
     int size;
     /** Points seen. */
@@ -101,7 +106,7 @@ public final class KMeansState implements DetectorState {
         fields = names.clone();
         window = names.length == 1 ? lagWindow : 1;
         capacity = names.length == 1 ? sampleSize + window - 1 : sampleSize;
-        ring = new double[capacity * names.length];
+        ring = new double[Math.min(capacity, INITIAL_ROWS) * names.length];
         head = 0;
         size = 0;
         sinceFit = 0;
@@ -111,11 +116,18 @@ public final class KMeansState implements DetectorState {
     /** Appends a row (values in layout order, read through {@code order}), expiring the oldest when full. */
     void push(double[] values, int[] order) {
         int w = fields.length;
+        int rows = ring.length / w;
+        if (size == rows && rows < capacity) {
+            // not wrapped yet (the ring was never full): rows sit at [0, size) in order
+            rows = (int) Math.min(capacity, Math.max(INITIAL_ROWS, 2L * rows));
+            ring = java.util.Arrays.copyOf(ring, rows * w);
+            head = size;
+        }
         int off = head * w;
         for (int i = 0; i < w; i++) {
             ring[off + i] = values[order[i]];
         }
-        head = (head + 1) % capacity;
+        head = (head + 1) % rows;
         if (size < capacity) {
             size++;
         }
@@ -123,7 +135,8 @@ public final class KMeansState implements DetectorState {
 
     /** Row {@code back} steps before the newest (0 = newest), value {@code field}. */
     private double row(int back, int field) {
-        int r = (head - 1 - back + 2 * capacity) % capacity;
+        int rows = ring.length / fields.length;
+        int r = (head - 1 - back + 2 * rows) % rows;
         return ring[r * fields.length + field];
     }
 
@@ -195,7 +208,7 @@ public final class KMeansState implements DetectorState {
         if (s.capacity < 0 || size < 0 || size > s.capacity || (names.length == 0 && s.capacity != 0)) {
             throw new IOException("corrupt KMeansState: " + size + " rows in a ring of " + s.capacity);
         }
-        s.ring = new double[s.capacity * names.length];
+        s.ring = new double[Math.max(size, Math.min(s.capacity, INITIAL_ROWS)) * names.length];
         double[] row = new double[names.length];
         int[] identity = new int[names.length];
         for (int i = 0; i < identity.length; i++) {
