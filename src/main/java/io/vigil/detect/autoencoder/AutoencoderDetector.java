@@ -166,7 +166,7 @@ public final class AutoencoderDetector implements PointDetector<AutoencoderState
         s.schemaMisses = 0;
         int n = s.univariate() ? config.window() : s.stride;
         int capacity = s.univariate() ? config.sampleSize() + config.window() - 1 : config.sampleSize() * s.stride;
-        if (s.ring.length != capacity) {
+        if (s.capacity != capacity) {
             s.resize(capacity);
         }
         ensureScratch(n);

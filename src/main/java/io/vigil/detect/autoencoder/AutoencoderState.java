@@ -36,6 +36,9 @@ public final class AutoencoderState implements DetectorState {
     /** Values per sample row: the field count, or 1 for a univariate series (a ring of values). */
     int stride;
     double[] ring = new double[0];
+    /** The ring's logical capacity; the array starts at {@link #INITIAL_ROWS} rows and doubles up to it. */
+    int capacity;
+    static final int INITIAL_ROWS = 64;
     int head;
     /** Values held (not rows). */
     int size;
@@ -120,6 +123,12 @@ public final class AutoencoderState implements DetectorState {
     }
 
     void push(double v) {
+        if (size == ring.length && ring.length < capacity) {
+            // never wrapped before the array filled: values at [0, size), head == 0
+            int grown = (int) Math.min(capacity, Math.max((long) INITIAL_ROWS * Math.max(1, stride), 2L * ring.length));
+            ring = Arrays.copyOf(ring, grown);
+            head = size;
+        }
         ring[head] = v;
         head = head + 1 == ring.length ? 0 : head + 1;
         if (size < ring.length) {
@@ -159,7 +168,8 @@ public final class AutoencoderState implements DetectorState {
         for (int i = 0; i < keep; i++) {
             tmp[i] = at(size - keep + i);
         }
-        ring = new double[capacity];
+        this.capacity = capacity;
+        ring = new double[Math.max(keep, Math.min(capacity, INITIAL_ROWS * Math.max(1, stride)))];
         head = 0;
         size = 0;
         for (double v : tmp) {
@@ -188,6 +198,7 @@ public final class AutoencoderState implements DetectorState {
         fields = newFields.clone();
         stride = newFields.length == 1 ? 1 : newFields.length;
         ring = new double[0];
+        capacity = 0;
         clearSample();
         sinceTrain = 0;
         flaggedRun = 0;
@@ -213,7 +224,7 @@ public final class AutoencoderState implements DetectorState {
             }
         }
         out.writeInt(stride);
-        out.writeInt(ring.length);
+        out.writeInt(capacity);
         out.writeInt(size);
         for (int i = 0; i < size; i++) {
             out.writeDouble(at(i));
@@ -289,7 +300,8 @@ public final class AutoencoderState implements DetectorState {
         if (capacity < 0 || size < 0 || size > capacity) {
             throw new IOException("corrupt AutoencoderState: " + size + " values in a ring of " + capacity);
         }
-        s.ring = new double[capacity];
+        s.capacity = capacity;
+        s.ring = new double[Math.max(size, Math.min(capacity, INITIAL_ROWS * Math.max(1, s.stride)))];
         for (int i = 0; i < size; i++) {
             s.push(in.readDouble());
         }
@@ -329,7 +341,7 @@ public final class AutoencoderState implements DetectorState {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof AutoencoderState s) || s.size != size || s.ring.length != ring.length) {
+        if (!(o instanceof AutoencoderState s) || s.size != size || s.capacity != capacity) {
             return false;
         }
         for (int i = 0; i < size; i++) {
