@@ -32,8 +32,12 @@ public final class StateSizeReport {
      * {@code state.maxSeries} and {@code state.seriesTtl}; this says what each such series costs.
      */
     private static void heapPerNewSeries() {
+        heapPerNewSeries(JobSpec.defaults());
+        heapPerNewSeries(JobSpec.defaults().withOnlyDetectors(DetectorSettings.ALL));
+    }
+
+    private static void heapPerNewSeries(JobSpec spec) {
         int n = 100_000;
-        JobSpec spec = JobSpec.defaults();
         SeriesScorer scorer = new SeriesScorer(spec.detectors(), spec.alerting());
         long before = usedHeap();
         SeriesState[] states = new SeriesState[n];
@@ -45,7 +49,7 @@ public final class StateSizeReport {
         }
         long after = usedHeap();
         double per = (double) (after - before) / n;
-        System.out.printf(Locale.ROOT, "| heap per new series, 3 points, default detectors (%s) | 1 | auto | %,.0f "
+        System.out.printf(Locale.ROOT, "| heap per new series, 3 points, detectors %s | 1 | auto | %,.0f "
                 + "(%.2f GB per million) |%n", String.join(",", spec.detectors().enabled()), per, per * 1e6 / 1e9);
         if (states[n - 1] == null) {
             throw new IllegalStateException(); // keeps the states reachable until measured
