@@ -1,5 +1,6 @@
 package io.vigil.detect.autoencoder;
 
+import io.vigil.detect.RetrainClock;
 import io.vigil.detect.PointDetector;
 import io.vigil.detect.PointVerdict;
 import io.vigil.detect.TailCalibrator;
@@ -115,17 +116,16 @@ public final class AutoencoderDetector implements PointDetector<AutoencoderState
     private int[] perm = new int[0];
 
     /** Retrains run by this instance (for all the series it served), and their total time. */
-    private long retrains;
-    private long retrainNanos;
+    private final RetrainClock retrainClock = new RetrainClock();
 
     @Override
     public long retrains() {
-        return retrains;
+        return retrainClock.retrains();
     }
 
     @Override
     public long retrainNanos() {
-        return retrainNanos;
+        return retrainClock.nanos();
     }
 
     public AutoencoderDetector(AutoencoderConfig config) {
@@ -325,10 +325,7 @@ public final class AutoencoderDetector implements PointDetector<AutoencoderState
     /** Trains a new model on the sample: standardize, fit, measure the training errors. */
     /** Trains the model, counted and timed for the {@code detector.<name>.retrain*} metrics. */
     private void train(AutoencoderState s, long ts) {
-        long t0 = System.nanoTime();
-        trainUntimed(s, ts);
-        retrains++;
-        retrainNanos += System.nanoTime() - t0;
+        retrainClock.time(() -> trainUntimed(s, ts));
     }
 
     private void trainUntimed(AutoencoderState s, long ts) {

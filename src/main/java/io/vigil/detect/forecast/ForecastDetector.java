@@ -1,5 +1,6 @@
 package io.vigil.detect.forecast;
 
+import io.vigil.detect.RetrainClock;
 import io.vigil.detect.ErrorScale;
 import io.vigil.detect.FieldDetector;
 import io.vigil.detect.Verdict;
@@ -78,17 +79,16 @@ public final class ForecastDetector implements FieldDetector<ForecastState> {
     private final Map<Integer, int[]> periodsByPeriod = new HashMap<>();
 
     /** Retrains run by this instance (for all the series it served), and their total time. */
-    private long retrains;
-    private long retrainNanos;
+    private final RetrainClock retrainClock = new RetrainClock();
 
     @Override
     public long retrains() {
-        return retrains;
+        return retrainClock.retrains();
     }
 
     @Override
     public long retrainNanos() {
-        return retrainNanos;
+        return retrainClock.nanos();
     }
 
     public ForecastDetector(ForecastConfig config) {
@@ -241,10 +241,7 @@ public final class ForecastDetector implements FieldDetector<ForecastState> {
 
     /** Fits the model, counted and timed for the {@code detector.<name>.retrain*} metrics. */
     private void fit(ForecastState s, int[] ps) {
-        long t0 = System.nanoTime();
-        fitUntimed(s, ps);
-        retrains++;
-        retrainNanos += System.nanoTime() - t0;
+        retrainClock.time(() -> fitUntimed(s, ps));
     }
 
     private void fitUntimed(ForecastState s, int[] ps) {

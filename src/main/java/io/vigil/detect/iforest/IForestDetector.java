@@ -1,5 +1,6 @@
 package io.vigil.detect.iforest;
 
+import io.vigil.detect.RetrainClock;
 import io.vigil.detect.PointDetector;
 import io.vigil.detect.PointVerdict;
 import java.util.Arrays;
@@ -79,17 +80,16 @@ public final class IForestDetector implements PointDetector<IForestState> {
     long rebuilds;
 
     /** Retrains run by this instance (for all the series it served), and their total time. */
-    private long retrains;
-    private long retrainNanos;
+    private final RetrainClock retrainClock = new RetrainClock();
 
     @Override
     public long retrains() {
-        return retrains;
+        return retrainClock.retrains();
     }
 
     @Override
     public long retrainNanos() {
-        return retrainNanos;
+        return retrainClock.nanos();
     }
 
     public IForestDetector(IForestConfig config) {
@@ -250,11 +250,9 @@ public final class IForestDetector implements PointDetector<IForestState> {
      */
     /** Builds the model, counted and timed for the {@code detector.<name>.retrain*} metrics. */
     private FittedModel build(IForestState s, double[][] raw) {
-        long t0 = System.nanoTime();
-        FittedModel m = buildUntimed(s, raw);
-        retrains++;
-        retrainNanos += System.nanoTime() - t0;
-        return m;
+        FittedModel[] built = new FittedModel[1];
+        retrainClock.time(() -> built[0] = buildUntimed(s, raw));
+        return built[0];
     }
 
     private FittedModel buildUntimed(IForestState s, double[][] raw) {

@@ -1,5 +1,6 @@
 package io.vigil.detect.kmeans;
 
+import io.vigil.detect.RetrainClock;
 import io.vigil.detect.PointDetector;
 import io.vigil.detect.PointVerdict;
 import io.vigil.detect.Verdict;
@@ -69,17 +70,16 @@ public final class KMeansDetector implements PointDetector<KMeansState> {
     private final double[] dist2 = new double[1];
 
     /** Retrains run by this instance (for all the series it served), and their total time. */
-    private long retrains;
-    private long retrainNanos;
+    private final RetrainClock retrainClock = new RetrainClock();
 
     @Override
     public long retrains() {
-        return retrains;
+        return retrainClock.retrains();
     }
 
     @Override
     public long retrainNanos() {
-        return retrainNanos;
+        return retrainClock.nanos();
     }
 
     public KMeansDetector(KMeansConfig config) {
@@ -183,10 +183,7 @@ public final class KMeansDetector implements PointDetector<KMeansState> {
 
     /** Retrains the model, counted and timed for the {@code detector.<name>.retrain*} metrics. */
     private void retrain(KMeansState s, long ts) {
-        long t0 = System.nanoTime();
-        retrainUntimed(s, ts);
-        retrains++;
-        retrainNanos += System.nanoTime() - t0;
+        retrainClock.time(() -> retrainUntimed(s, ts));
     }
 
     private void retrainUntimed(KMeansState s, long ts) {

@@ -1,5 +1,6 @@
 package io.vigil.detect.stl;
 
+import io.vigil.detect.RetrainClock;
 import io.vigil.detect.Correctable;
 import io.vigil.detect.ErrorScale;
 import io.vigil.detect.FieldDetector;
@@ -75,17 +76,16 @@ public final class StlDetector implements FieldDetector<StlState>, SeasonalHisto
     private double rate;
 
     /** Retrains run by this instance (for all the series it served), and their total time. */
-    private long retrains;
-    private long retrainNanos;
+    private final RetrainClock retrainClock = new RetrainClock();
 
     @Override
     public long retrains() {
-        return retrains;
+        return retrainClock.retrains();
     }
 
     @Override
     public long retrainNanos() {
-        return retrainNanos;
+        return retrainClock.nanos();
     }
 
     public StlDetector(StlConfig config) {
@@ -316,10 +316,7 @@ public final class StlDetector implements FieldDetector<StlState>, SeasonalHisto
      */
     /** Refits the model, counted and timed for the {@code detector.<name>.retrain*} metrics. */
     private void refit(StlState s) {
-        long t0 = System.nanoTime();
-        refitUntimed(s);
-        retrains++;
-        retrainNanos += System.nanoTime() - t0;
+        retrainClock.time(() -> refitUntimed(s));
     }
 
     private void refitUntimed(StlState s) {
