@@ -12,6 +12,8 @@ import io.vigil.detect.autoencoder.AutoencoderDetector;
 import io.vigil.detect.autoencoder.DenseAutoencoder;
 import io.vigil.detect.iforest.IForestConfig;
 import io.vigil.detect.iforest.IForestDetector;
+import io.vigil.detect.range.RangeConfig;
+import io.vigil.detect.range.RangeDetector;
 import io.vigil.detect.stl.StlConfig;
 import io.vigil.detect.stl.StlDetector;
 import java.time.Duration;
@@ -43,6 +45,7 @@ final class DetectorSpecReader {
     static {
         READERS.put(StlDetector.NAME, (n, seed) -> stl(n));
         READERS.put(ForecastDetector.NAME, (n, seed) -> forecast(n));
+        READERS.put(RangeDetector.NAME, (n, seed) -> range(n));
         READERS.put(IForestDetector.NAME, DetectorSpecReader::iforest);
         READERS.put(KMeansDetector.NAME, DetectorSpecReader::kmeans);
         READERS.put(AutoencoderDetector.NAME, DetectorSpecReader::autoencoder);
@@ -124,6 +127,17 @@ final class DetectorSpecReader {
                 .tailFraction(s.number("tailFraction", defaults.tailFraction(), 0, 0.5))
                 .maxGapFill((int) s.integer("maxGapFill", defaults.maxGapFill(), -1, 1_000_000))
                 .build();
+    }
+
+    private static RangeConfig range(ConfigNode s) {
+        s.allowOnly(keys("tolerance", "minPoints", "rarity", "rarityPerRange", "quietPoints", "threshold"));
+        RangeConfig d = RangeConfig.DEFAULTS;
+        return new RangeConfig(s.number("tolerance", d.tolerance(), 0, 10),
+                (int) s.integer("minPoints", d.minPoints(), 2, 100_000_000),
+                s.number("rarity", d.rarity(), 0, RangeConfig.MAX_RARITY),
+                s.number("rarityPerRange", d.rarityPerRange(), 0, 1000),
+                (int) s.integer("quietPoints", d.quietPoints(), 0, 100_000_000),
+                s.number("threshold", d.threshold(), 0, 1));
     }
 
     private static KMeansConfig kmeans(ConfigNode s, long seed) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vigil.detect.DetectorSettings;
 import io.vigil.detect.AlertPolicy;
+import io.vigil.detect.OnsetState;
 import io.vigil.detect.SeverityBands;
 import java.io.IOException;
 import java.io.Serializable;
@@ -240,7 +241,7 @@ public record JobSpec(
         }
 
         ConfigNode a = top.child("alerting");
-        a.allowOnly(Set.of("severity", "minScore", "cooldown", "closeAfter", "correction", "feedback", "mute"));
+        a.allowOnly(Set.of("severity", "minScore", "cooldown", "closeAfter", "onsetWindow", "correction", "feedback", "mute"));
         ConfigNode sev = a.child("severity");
         sev.allowOnly(Set.of("critical", "major"));
         double critical = sev.number("critical", 0.99999, 0, 1);
@@ -253,6 +254,7 @@ public record JobSpec(
                 a.number("minScore", 0.0, 0, 1),
                 a.duration("cooldown", Duration.ZERO, Duration.ZERO).toMillis(),
                 (int) a.integer("closeAfter", 3, 1, 1_000_000),
+                (int) a.integer("onsetWindow", AlertPolicy.DEFAULT_ONSET_WINDOW, 0, OnsetState.MAX_WINDOW),
                 a.choice("correction", AlertPolicy.Correction.EXPECTED, AlertPolicy.Correction.class),
                 a.bool("feedback", false),
                 mutes(alertingRaw == null ? null : alertingRaw.get("mute")));

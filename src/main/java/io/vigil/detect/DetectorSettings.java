@@ -8,6 +8,8 @@ import io.vigil.detect.forecast.ForecastConfig;
 import io.vigil.detect.forecast.ForecastDetector;
 import io.vigil.detect.iforest.IForestConfig;
 import io.vigil.detect.iforest.IForestDetector;
+import io.vigil.detect.range.RangeConfig;
+import io.vigil.detect.range.RangeDetector;
 import io.vigil.detect.stl.StlConfig;
 import io.vigil.detect.stl.StlDetector;
 import java.io.Serializable;
@@ -33,8 +35,8 @@ public record DetectorSettings(List<DetectorConfig> configs, Set<String> on, Com
         implements Serializable {
 
     /** Every detector name this build knows, in scoring order. */
-    public static final List<String> ALL = List.of(StlDetector.NAME, ForecastDetector.NAME, IForestDetector.NAME,
-            KMeansDetector.NAME, AutoencoderDetector.NAME);
+    public static final List<String> ALL = List.of(StlDetector.NAME, ForecastDetector.NAME, RangeDetector.NAME,
+            IForestDetector.NAME, KMeansDetector.NAME, AutoencoderDetector.NAME);
 
     public DetectorSettings {
         java.util.Objects.requireNonNull(combine, "combine");
@@ -49,13 +51,13 @@ public record DetectorSettings(List<DetectorConfig> configs, Set<String> on, Com
 
     /** The default config of every known detector, in {@link #ALL} order. */
     public static List<DetectorConfig> defaultConfigs() {
-        return List.of(StlConfig.builder().build(), ForecastConfig.builder().build(), IForestConfig.builder().build(),
-                KMeansConfig.builder().build(), AutoencoderConfig.builder().build());
+        return List.of(StlConfig.builder().build(), ForecastConfig.builder().build(), RangeConfig.DEFAULTS,
+                IForestConfig.builder().build(), KMeansConfig.builder().build(), AutoencoderConfig.builder().build());
     }
 
     /** Every detector with its defaults; the ones {@code jobs/default.yaml} enables are on. */
     public static DetectorSettings defaults() {
-        return new DetectorSettings(defaultConfigs(), Set.of(StlDetector.NAME, ForecastDetector.NAME),
+        return new DetectorSettings(defaultConfigs(), Set.of(StlDetector.NAME, ForecastDetector.NAME, RangeDetector.NAME),
                 Combination.defaults());
     }
 

@@ -9,6 +9,8 @@ import io.vigil.detect.forecast.ForecastState;
 import io.vigil.detect.iforest.IForestDetector;
 import io.vigil.detect.iforest.IForestState;
 import io.vigil.detect.stl.StlState;
+import io.vigil.detect.range.RangeDetector;
+import io.vigil.detect.range.RangeState;
 import java.io.DataInput;
 import java.io.IOException;
 import java.util.Map;
@@ -29,10 +31,12 @@ public final class DetectorStates {
     private static final Map<String, Reader> READERS = new ConcurrentHashMap<>(Map.of(
             SeriesScorer.STL, StlState::read,
             ForecastDetector.NAME, ForecastState::read,
+            RangeDetector.NAME, RangeState::read,
             IForestDetector.NAME, IForestState::read,
             KMeansDetector.NAME, KMeansState::read,
             AutoencoderDetector.NAME, AutoencoderState::read,
-            IncidentState.COLUMN, IncidentState::read));
+            IncidentState.COLUMN, IncidentState::read,
+            OnsetState.COLUMN, OnsetState::read));
 
     private DetectorStates() {}
 

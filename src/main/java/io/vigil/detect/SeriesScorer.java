@@ -26,7 +26,8 @@ import java.util.Map;
  * band a chart draws is stable from point to point and switches only where an anomaly is explained
  * by another detector. An anomalous value gets its correction ({@link AlertPolicy.Correction}),
  * optionally fed back into the detectors' state ({@link Correctable}); then the field's
- * {@link IncidentTracker} decides which events the point publishes.
+ * {@link IncidentTracker} decides which events the point publishes. Last, the field's
+ * {@link OnsetState} decides whether the point is the onset of an anomaly ({@link FieldScore#onset}).
  */
 public final class SeriesScorer {
 
@@ -111,6 +112,7 @@ public final class SeriesScorer {
         }
         timedPoint = timed;
         int incidentSlot = state.slot(IncidentState.COLUMN);
+        int onsetSlot = state.slot(OnsetState.COLUMN);
         List<FieldScore> out = new ArrayList<>(fields.length);
         List<AnomalyEvent> events = null;
         int suppressed = 0;
@@ -121,6 +123,14 @@ public final class SeriesScorer {
             }
             DetectorState[] row = state.states[at];
             FieldScore f = scoreField(row, slots, i, fields[i], p.ts(), values[i]);
+            OnsetState onset = (OnsetState) row[onsetSlot];
+            if (onset == null) {
+                onset = new OnsetState(policy.onsetWindow());
+                row[onsetSlot] = onset;
+            }
+            if (onset.advance(policy.onsetWindow(), f.score())) {
+                f = f.withOnset(f.score());
+            }
             out.add(f);
             IncidentState incident = (IncidentState) row[incidentSlot];
             if (incident == null) {
@@ -179,7 +189,7 @@ public final class SeriesScorer {
             }
         }
         if (scores.isEmpty()) {
-            return new FieldScore(field, value, false, 0.0, false, Double.NaN, Double.NaN, Double.NaN, value, scores,
+            return new FieldScore(field, value, false, 0.0, 0.0, false, Double.NaN, Double.NaN, Double.NaN, value, scores,
                     fired, "");
         }
         Combination.Result combined = combination.combine(names, verdicts);
@@ -198,7 +208,7 @@ public final class SeriesScorer {
                 }
             }
         }
-        return new FieldScore(field, value, true, score, anomaly, expected, lower, upper, corrected, scores, fired,
+        return new FieldScore(field, value, true, score, 0.0, anomaly, expected, lower, upper, corrected, scores, fired,
                 explanation);
     }
 

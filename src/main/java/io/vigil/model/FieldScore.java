@@ -10,6 +10,9 @@ import java.util.Map;
  * @param value observed value
  * @param ready false while every detector is still in its cold start (then score is 0, bounds NaN)
  * @param score combined calibrated score in [0,1]
+ * @param onset the score when this point starts an anomaly — its score exceeds every score of the field's
+ *     previous {@code alerting.onsetWindow} points — else 0: what the backtest's NAB sweep and an alert
+ *     threshold see, so an incident is reported once, at its start, and again only if it gets worse
  * @param anomaly whether the combined verdict is anomalous
  * @param expected expected value (NaN when not ready)
  * @param lower lower bound of the normal band (NaN when not ready)
@@ -24,6 +27,7 @@ public record FieldScore(
         double value,
         boolean ready,
         double score,
+        double onset,
         boolean anomaly,
         double expected,
         double lower,
@@ -37,5 +41,11 @@ public record FieldScore(
         detectors = detectors == null ? Map.of() : detectors;
         fired = fired == null ? List.of() : fired;
         explanation = explanation == null ? "" : explanation;
+    }
+
+    /** This verdict with another onset score. */
+    public FieldScore withOnset(double onsetScore) {
+        return new FieldScore(field, value, ready, score, onsetScore, anomaly, expected, lower, upper, corrected,
+                detectors, fired, explanation);
     }
 }

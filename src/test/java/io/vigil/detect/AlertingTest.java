@@ -85,7 +85,7 @@ class AlertingTest {
     }
 
     private static AlertPolicy policy(double minScore, long cooldownHours, int closeAfter, List<AlertPolicy.Mute> mutes) {
-        return new AlertPolicy(SeverityBands.defaults(), minScore, cooldownHours * HOUR, closeAfter,
+        return new AlertPolicy(SeverityBands.defaults(), minScore, cooldownHours * HOUR, closeAfter, AlertPolicy.DEFAULT_ONSET_WINDOW,
                 AlertPolicy.Correction.EXPECTED, false, mutes);
     }
 

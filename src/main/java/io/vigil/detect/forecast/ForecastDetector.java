@@ -266,13 +266,15 @@ public final class ForecastDetector implements FieldDetector<ForecastState> {
                     int maxFill = config.maxGapFill() >= 0 ? config.maxGapFill()
                             : (longest > 0 && s.period != ForecastState.UNRESOLVED ? longest
                                     : config.nonSeasonalWindow() / 4);
-                    if (missing <= maxFill) {
-                        for (long i = 0; i < missing; i++) {
-                            fill(s, ps);
-                        }
-                        s.gapsFilled += missing;
-                    } else {
-                        s.clearWindow();
+                    // A longer gap is bridged: only missing mod the longest period points are filled
+                    // (the seasonal grid is kept) and the model goes on where it left off; clearing
+                    // left bursty series cold forever (see StlDetector).
+                    long fill = missing <= maxFill ? missing : (longest > 0 ? missing % longest : 0);
+                    for (long i = 0; i < fill; i++) {
+                        fill(s, ps);
+                    }
+                    s.gapsFilled += fill;
+                    if (missing > maxFill) {
                         s.restarts++;
                     }
                 } else {

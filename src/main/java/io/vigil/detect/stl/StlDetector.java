@@ -204,14 +204,17 @@ public final class StlDetector implements FieldDetector<StlState>, SeasonalHisto
                     long missing = Math.round((double) delta / interval) - 1;
                     int maxFill = config.maxGapFill() >= 0 ? config.maxGapFill()
                             : (s.period > 0 ? s.period : config.nonSeasonalWindow() / 4);
-                    if (missing <= maxFill) {
-                        for (long i = 0; i < missing; i++) {
-                            int p = s.period > 0 ? s.period : 1;
-                            s.push(s.size >= p ? s.back(p - 1) : s.back(0));
-                        }
-                        s.gapsFilled += missing;
-                    } else {
-                        s.clearWindow();
+                    // A gap longer than maxFill is bridged, not filled: only missing mod period points
+                    // are filled, which keeps the window on the seasonal grid, and the series goes on
+                    // where it left off (a non-seasonal series simply continues). Clearing the window
+                    // instead left bursty series (data for an hour, then nothing for days) cold forever.
+                    long fill = missing <= maxFill ? missing : (s.period > 0 ? missing % s.period : 0);
+                    for (long i = 0; i < fill; i++) {
+                        int p = s.period > 0 ? s.period : 1;
+                        s.push(s.size >= p ? s.back(p - 1) : s.back(0));
+                    }
+                    s.gapsFilled += fill;
+                    if (missing > maxFill) {
                         s.restarts++;
                     }
                 } else {

@@ -125,6 +125,7 @@ public final class RecordCodecs {
                 out.writeDouble(f.value());
                 out.writeBoolean(f.ready());
                 out.writeDouble(f.score());
+                out.writeDouble(f.onset());
                 out.writeBoolean(f.anomaly());
                 out.writeDouble(f.expected());
                 out.writeDouble(f.lower());
@@ -151,7 +152,7 @@ public final class RecordCodecs {
             List<FieldScore> fields = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 fields.add(new FieldScore(readString(in), in.readDouble(), in.readBoolean(), in.readDouble(),
-                        in.readBoolean(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
+                        in.readDouble(), in.readBoolean(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
                         readDoubleMap(in), readStringList(in), readString(in)));
             }
             Map<String, String> tags = readStringMap(in);

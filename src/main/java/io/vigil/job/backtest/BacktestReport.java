@@ -85,7 +85,7 @@ public final class BacktestReport {
             if (multi) {
                 h.append("field,");
             }
-            h.append("value,anomaly_score,is_anomaly,expected,lower,upper,detectors");
+            h.append("value,anomaly_score,point_score,is_anomaly,expected,lower,upper,detectors");
             if (f.labelled()) {
                 h.append(",label");
             }
@@ -107,13 +107,14 @@ public final class BacktestReport {
                     line.append(lead == null ? "" : lead.field()).append(',');
                 }
                 if (lead != null) {
-                    line.append(num(lead.value())).append(',').append(num(lead.ready() ? maxScore(p) : 0.0))
+                    line.append(num(lead.value())).append(',').append(num(lead.ready() ? maxOnset(p) : 0.0))
+                            .append(',').append(num(lead.ready() ? maxScore(p) : 0.0))
                             .append(',').append(p.anomalous() ? 1 : 0).append(',')
                             .append(num(lead.expected())).append(',').append(num(lead.lower())).append(',')
                             .append(num(lead.upper())).append(',').append(String.join("+", firedOf(p)));
                 } else {
                     double v = row.readable() ? row.values()[0] : Double.NaN;
-                    line.append(num(v)).append(",0,0,,,,");
+                    line.append(num(v)).append(",0,0,0,,,,");
                 }
                 if (f.labelled()) {
                     line.append(',').append(labels[i] ? 1 : 0);
@@ -147,7 +148,7 @@ public final class BacktestReport {
             return List.of();
         }
         List<CorpusMetrics> out = new ArrayList<>();
-        out.add(Evaluator.evaluate(COMBINED, series(labelled, BacktestReport::maxScore), thresholds.get(COMBINED),
+        out.add(Evaluator.evaluate(COMBINED, series(labelled, BacktestReport::maxOnset), thresholds.get(COMBINED),
                 nabThreshold, NabProfile.ALL));
         if (detectors.size() > 1) {
             for (String d : detectors) {
@@ -339,6 +340,17 @@ public final class BacktestReport {
 
     private static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** The row's onset score (its fields' highest): what the combined row of the summary is judged on. */
+    static double maxOnset(ScoredPoint p) {
+        double s = 0;
+        for (FieldScore f : p.fields()) {
+            if (f.ready() && f.onset() > s) {
+                s = f.onset();
+            }
+        }
+        return s;
     }
 
     static double maxScore(ScoredPoint p) {

@@ -263,7 +263,7 @@ public final class ThroughputBench {
             InputPoint p = r.point();
             List<FieldScore> fields = new ArrayList<>(p.fields().length);
             for (int i = 0; i < p.fields().length; i++) {
-                fields.add(new FieldScore(p.fields()[i], p.values()[i], false, 0, false, Double.NaN, Double.NaN,
+                fields.add(new FieldScore(p.fields()[i], p.values()[i], false, 0, 0, false, Double.NaN, Double.NaN,
                         Double.NaN, p.values()[i], Map.of(), List.of(), ""));
             }
             return new ScoredPoint(p.series(), p.ts(), fields, p.tags(), 0);

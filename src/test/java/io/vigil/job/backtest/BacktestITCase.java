@@ -91,22 +91,22 @@ class BacktestITCase {
 
         Path csv = tmp.resolve("out/plant/boiler.csv");
         List<String[]> rows = rows(csv);
-        assertThat(rows.get(0)).containsExactly("timestamp", "value", "anomaly_score", "is_anomaly", "expected",
+        assertThat(rows.get(0)).containsExactly("timestamp", "value", "anomaly_score", "point_score", "is_anomaly", "expected",
                 "lower", "upper", "detectors", "label", "score_stl", "rejected");
         assertThat(rows).hasSize(lines.size()); // one line per input line, header included
         for (int i = 1; i < rows.size(); i++) {
             double score = Double.parseDouble(rows.get(i)[2]);
             assertThat(score).as("row %d", i).isBetween(0.0, 1.0);
         }
-        assertThat(rows.get(101)[10]).startsWith("\"UNREADABLE");
-        assertThat(rows.get(201)[10]).startsWith("\"NON_FINITE_VALUE");
+        assertThat(rows.get(101)[11]).startsWith("\"UNREADABLE");
+        assertThat(rows.get(201)[11]).startsWith("\"NON_FINITE_VALUE");
         assertThat(o.facts().rejectedRows()).containsEntry("UNREADABLE", 1L).containsEntry("NON_FINITE_VALUE", 1L);
         // the synthetic file's own rows, in order, once each
         int planted = 0;
         for (String[] r : rows.subList(1, rows.size())) {
-            if (r[8].equals("1")) {
-                assertThat(r[3]).as("planted row %s flagged", r[0]).isEqualTo("1");
-                assertThat(r[7]).isEqualTo("stl");
+            if (r[9].equals("1")) {
+                assertThat(r[4]).as("planted row %s flagged", r[0]).isEqualTo("1");
+                assertThat(r[8]).isEqualTo("stl");
                 planted++;
             }
         }
