@@ -107,7 +107,7 @@ class JobSpecTest {
     @Test
     void forecastKeysAreReadAndBadValuesNameTheKey() {
         JobSpec shipped = JobSpec.load(Path.of("jobs/default.yaml"));
-        assertThat(shipped.detectors().enabled()).containsExactly("stl", "forecast");
+        assertThat(shipped.detectors().enabled()).containsExactly("stl", "forecast", "range");
         assertThat(shipped.detectors().config("forecast", ForecastConfig.class)).isEqualTo(ForecastConfig.builder().build());
         assertThat(shipped.detectorsFor("shop/monthly/sales").config("forecast", ForecastConfig.class).period())
                 .isEqualTo(12);

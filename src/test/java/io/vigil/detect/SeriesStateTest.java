@@ -50,8 +50,8 @@ class SeriesStateTest {
         }
         SeriesState restored = read(bytes(live));
         assertThat(restored).isEqualTo(live);
-        // the STL column, and the alerting column of each field's incidents
-        assertThat(restored.detectors()).containsExactly("stl", IncidentState.COLUMN);
+        // the STL column, and the alerting columns: each field's incidents and onset memory
+        assertThat(restored.detectors()).containsExactly("stl", IncidentState.COLUMN, OnsetState.COLUMN);
         assertThat(restored.fields()).containsExactly("a", "b");
         for (int i = 200; i < 300; i++) {
             ScoredPoint x = scorer.score(live, point(i));

@@ -51,8 +51,9 @@ import java.util.Map;
  * <p><b>Gaps and irregular timestamps</b>: the sampling interval is the median of the last nine
  * positive timestamp differences. A difference above 1.5 intervals means missing points; up to
  * {@code maxGapFill} of them (default one period) are filled with the model's own forecasts (the
- * model steps through the gap without learning anything and without scoring); a longer gap
- * restarts the window and the model (the calibration and the period are kept). Jitter below 1.5
+ * model steps through the gap without learning anything and without scoring); a longer gap is
+ * bridged: only (missing mod the longest period) points are filled, which keeps the seasonal grid,
+ * and the model goes on ({@code restarts} counts these bridges). Jitter below 1.5
  * intervals and repeated timestamps count as consecutive points.
  *
  * <p>Instances hold configuration and scratch only; all per-series memory is in

@@ -24,7 +24,7 @@ public record RangeConfig(double tolerance, int minPoints, double rarity, double
     /** The highest rarity the check reports (a score of 1 − 10⁻¹²). */
     public static final double MAX_RARITY = 12;
 
-    public static final RangeConfig DEFAULTS = new RangeConfig(0.0, 100, 6.0, 8.0, 100, 0.999);
+    public static final RangeConfig DEFAULTS = new RangeConfig(0.0, 500, 6.0, 30.0, 100, 0.999);
 
     public RangeConfig {
         check(tolerance >= 0 && tolerance <= 10, "tolerance", tolerance, "in [0, 10]");

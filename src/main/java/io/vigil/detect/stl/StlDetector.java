@@ -43,7 +43,8 @@ import java.util.Map;
  * timestamp differences. A difference of more than 1.5 intervals means missing points; up to
  * {@code maxGapFill} of them (default one period) are filled with the value one period earlier
  * (the last value for non-seasonal series) so the window stays on the seasonal grid; a longer gap
- * restarts the window (the calibration sample and the period are kept). Jitter below 1.5
+ * is bridged: only (missing mod period) points are filled, which keeps the grid, and the window
+ * goes on ({@code restarts} counts these bridges). Jitter below 1.5
  * intervals and duplicated timestamps are treated as consecutive points.
  *
  * <p>Instances hold configuration and work arrays only, no series state: one instance serves all

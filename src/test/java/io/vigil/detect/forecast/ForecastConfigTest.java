@@ -56,7 +56,7 @@ class ForecastConfigTest {
         assertThat(c.threshold()).isEqualTo(0.999);
         assertThat(c.newDetector()).isInstanceOf(ForecastDetector.class);
         assertThat(DetectorSettings.ALL).startsWith("stl", "forecast");
-        assertThat(DetectorSettings.defaults().enabled()).containsExactly("stl", "forecast");
+        assertThat(DetectorSettings.defaults().enabled()).containsExactly("stl", "forecast", "range");
         assertThat(DetectorSettings.defaults().config("forecast")).isEqualTo(c);
     }
 

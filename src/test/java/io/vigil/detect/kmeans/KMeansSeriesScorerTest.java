@@ -64,7 +64,7 @@ class KMeansSeriesScorerTest {
         ByteArrayOutputStream bo = new ByteArrayOutputStream();
         live.write(new DataOutputStream(bo));
         SeriesState restored = SeriesState.read(new DataInputStream(new ByteArrayInputStream(bo.toByteArray())));
-        assertThat(restored.detectors()).containsExactly("stl", "kmeans", IncidentState.COLUMN);
+        assertThat(restored.detectors()).containsExactly("stl", "kmeans", IncidentState.COLUMN, io.vigil.detect.OnsetState.COLUMN);
         assertThat(restored.pointState("kmeans")).isEqualTo(live.pointState("kmeans"));
         assertThat(((KMeansState) restored.pointState("kmeans")).modelVersion()).isPositive();
         for (int t = 500; t < 900; t++) {

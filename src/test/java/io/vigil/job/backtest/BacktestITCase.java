@@ -155,7 +155,7 @@ class BacktestITCase {
         int scored = 0;
         for (int i = 1; i < b.size(); i++) {
             assertThat(b.get(i)).as("row %d", i).containsExactly(a.get(i));
-            if (Double.parseDouble(b.get(i)[2]) > 0) {
+            if (Double.parseDouble(b.get(i)[3]) > 0) { // point_score
                 scored++;
             }
         }
