@@ -21,6 +21,12 @@ public final class OnsetState implements DetectorState {
     /** The largest onset window. */
     public static final int MAX_WINDOW = 10_000;
 
+    /** Rarity of a one-in-a-thousand point (score 0.999, the detectors' default threshold). */
+    static final double ANOMALY_RARITY = 3;
+
+    /** How much rarer (in decades) a point must be than an anomaly in the window before it to be a new onset. */
+    static final double ESCALATION_DECADES = 1;
+
     /** The highest rarity kept: scores closer to 1 than 10⁻¹⁵ are one level. */
     static final double MAX_RARITY = 15;
 
@@ -38,18 +44,22 @@ public final class OnsetState implements DetectorState {
     }
 
     /**
-     * Records the field's next score and returns whether it is an onset: ready, above 0, and rarer
-     * than every score of the window before it.
+     * Records the field's next score and returns whether it is an onset: above 0, rarer than every
+     * score of the window before it, and, if that window held an anomaly, ten times rarer than it.
      */
     boolean advance(int window, double score) {
         if (ring.length != window) {
             resize(window);
         }
         float r = (float) rarity(score);
-        boolean onset = r > 0;
-        for (int i = 0; i < size && onset; i++) {
-            onset = r > ring[i];
+        float before = 0;
+        for (int i = 0; i < size; i++) {
+            before = Math.max(before, ring[i]);
         }
+        // once the window held an anomaly, a later point is a new onset only if it is ten times rarer:
+        // a run that climbs (a spike's second point, a failure getting worse) is one report, not one
+        // per point; a margin of 1 decade scored alike for windows of 10 to 50 on the labelled benchmark
+        boolean onset = r > 0 && r > (before >= ANOMALY_RARITY ? before + ESCALATION_DECADES : before);
         if (ring.length > 0) {
             ring[next] = r;
             next = next + 1 == ring.length ? 0 : next + 1;
