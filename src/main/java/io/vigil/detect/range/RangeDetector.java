@@ -20,7 +20,8 @@ import io.vigil.detect.Verdict;
  * the {@code quietPoints} points before: a series with a trend (monthly sales that grow every
  * year, a counter) sets new extremes all the time, and for it a new maximum is the normal course,
  * left to the residual detectors; a stationary series sets them rarely, and then they mean
- * something. The range itself is the whole history of the field in state (a field idle past
+ * something. (A trend slower than the noise around it can go quiet for longer than
+ * {@code quietPoints}; it then fires once per quiet spell.) The range itself is the whole history of the field in state (a field idle past
  * {@code state.seriesTtl} starts over).
  *
  * <p>Instances hold configuration only; state lives in {@link RangeState}.
