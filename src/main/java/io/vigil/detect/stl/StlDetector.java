@@ -109,8 +109,10 @@ public final class StlDetector implements FieldDetector<StlState>, SeasonalHisto
 
     @Override
     public String explain(StlState s, double value, Verdict v) {
-        return String.format(Locale.ROOT, "stl: %.1f residual scales %s trend+seasonal (period %d)", v.magnitude(),
-                value > v.expected() ? "above" : "below", s.period());
+        String model = s.period() > 0 ? "trend+seasonal (period " + s.period() + ")"
+                : s.period() == 0 ? "trend (no period)" : "trend (period still searched)";
+        return String.format(Locale.ROOT, "stl: %.1f residual scales %s %s", v.magnitude(),
+                value > v.expected() ? "above" : "below", model);
     }
 
     /**
@@ -185,15 +187,34 @@ public final class StlDetector implements FieldDetector<StlState>, SeasonalHisto
         handleTime(s, ts);
         s.push(value);
         if (s.period == StlState.UNRESOLVED) {
+            Verdict meanwhile = provisional(s, ts, value);
             resolvePeriod(s);
             if (s.period == StlState.UNRESOLVED) {
-                return Verdict.COLD;
+                return meanwhile;
             }
+            s.provisional = null;
         }
         if (s.size <= minFit(s)) {
             return Verdict.COLD;
         }
         return score(s, value);
+    }
+
+    /**
+     * While the period is searched (up to 3 × maxPeriod points), the field is scored as if it had
+     * none: a trend-only model on the last {@code nonSeasonalWindow} points, kept in a state of its
+     * own that is dropped once the period is known. A non-seasonal or bursty series is then judged
+     * after a few dozen points instead of after 1,500 (NAB's rogue_agent_key_hold has both of its
+     * incidents inside that search), and a seasonal series is judged coarsely for the few periods
+     * its search takes — its calibration is of the trend-only residuals, which include the season,
+     * so it fires only on what stands out even from that.
+     */
+    private Verdict provisional(StlState s, long ts, double value) {
+        if (s.provisional == null) {
+            s.provisional = new StlState(capacity(0), config.calibrationWindow());
+            s.provisional.period = 0;
+        }
+        return update(s.provisional, ts, value);
     }
 
     private void handleTime(StlState s, long ts) {

@@ -18,8 +18,11 @@ import java.util.Arrays;
  */
 public final class StlState implements DetectorState {
 
-    /** Codec version: 2 adds the online level and seasonal profile; version 1 is still read. */
-    public static final int VERSION = 2;
+    /**
+     * Codec version: 2 adds the online level and seasonal profile, 3 the provisional non-seasonal
+     * state kept while the period is searched; versions 1 and 2 are still read.
+     */
+    public static final int VERSION = 3;
 
     /** Period not resolved yet (auto-detection still collecting warm-up data). */
     public static final int UNRESOLVED = -1;
@@ -62,6 +65,8 @@ public final class StlState implements DetectorState {
     int sinceRefit;
     /** Full robust STL fits so far (not persisted: a diagnostic of this process). */
     long refits;
+    /** While the period is searched: the trend-only state that scores the field meanwhile (see StlDetector). */
+    StlState provisional;
 
     StlState(int ringCapacity, int calibrationWindow) {
         this.capacity = ringCapacity;
@@ -223,12 +228,16 @@ public final class StlState implements DetectorState {
             out.writeDouble(v);
         }
         out.writeInt(sinceRefit);
+        out.writeBoolean(provisional != null);
+        if (provisional != null) {
+            provisional.write(out);
+        }
     }
 
     /** Reads what {@link #write} wrote. */
     public static StlState read(DataInput in) throws IOException {
         int version = in.readUnsignedByte();
-        if (version != 1 && version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new IOException("unknown StlState version " + version + " (this build reads 1 to " + VERSION + ")");
         }
         StlState s = new StlState();
@@ -276,6 +285,12 @@ public final class StlState implements DetectorState {
             s.season[i] = in.readDouble();
         }
         s.sinceRefit = in.readInt();
+        if (version >= 3 && in.readBoolean()) {
+            s.provisional = read(in);
+            if (s.provisional.provisional != null || s.provisional.period != 0) {
+                throw new IOException("corrupt StlState: a provisional state must be non-seasonal and alone");
+            }
+        }
         return s;
     }
 
@@ -292,7 +307,8 @@ public final class StlState implements DetectorState {
                 && deltaCount == s.deltaCount && Arrays.equals(deltas, s.deltas) && points == s.points
                 && gapsFilled == s.gapsFilled && restarts == s.restarts && Arrays.equals(orderedErrors(), s.orderedErrors())
                 && calibrator.equals(s.calibrator) && grid == s.grid && fitted == s.fitted
-                && Double.compare(level, s.level) == 0 && Arrays.equals(season, s.season) && sinceRefit == s.sinceRefit;
+                && Double.compare(level, s.level) == 0 && Arrays.equals(season, s.season) && sinceRefit == s.sinceRefit
+                && java.util.Objects.equals(provisional, s.provisional);
     }
 
     @Override

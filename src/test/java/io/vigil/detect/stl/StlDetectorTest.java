@@ -108,13 +108,18 @@ class StlDetectorTest {
         StlDetector d = new StlDetector(StlConfig.builder().build());
         StlState s = d.newState();
         int firstReady = -1;
+        int seasonalFrom = -1;
         for (int t = 0; t < n; t++) {
             if (d.update(s, t * HOUR, y[t]).ready() && firstReady < 0) {
                 firstReady = t;
             }
+            if (s.period() == 24 && seasonalFrom < 0) {
+                seasonalFrom = t;
+            }
         }
         assertThat(s.period()).isEqualTo(24);
-        assertThat(firstReady).isBetween(48, 128);
+        assertThat(firstReady).isBetween(32, 60); // provisional, trend-only verdicts during the search
+        assertThat(seasonalFrom).isBetween(48, 128);
     }
 
     @Test
@@ -128,6 +133,45 @@ class StlDetectorTest {
         }
         assertThat(s.period()).isEqualTo(0);
         assertThat(ready).isTrue();
+    }
+
+    @Test
+    void scoresAsNonSeasonalWhileThePeriodIsSearchedAndDropsThatStateOnceItIsKnown() throws IOException {
+        StlDetector d = new StlDetector(StlConfig.builder().build()); // auto period: search up to 1,500 points
+        StlState s = d.newState();
+        SplittableRandom r = new SplittableRandom(21);
+        int firstReady = -1;
+        int alarms = 0;
+        Verdict spike = null;
+        for (int t = 0; t < 400; t++) {
+            double v = 5 + 0.3 * r.nextGaussian() + (t == 300 ? 6 : 0);
+            Verdict verdict = d.update(s, t * HOUR, v);
+            if (verdict.ready() && firstReady < 0) {
+                firstReady = t;
+            }
+            if (t == 300) {
+                spike = verdict;
+            } else if (verdict.anomaly()) {
+                alarms++;
+            }
+        }
+        assertThat(s.period()).isEqualTo(StlState.UNRESOLVED);
+        assertThat(firstReady).isBetween(30, 60); // half the non-seasonal window plus a few errors
+        assertThat(spike.anomaly()).isTrue();
+        assertThat(d.explain(s, 11, spike)).contains("period still searched");
+        assertThat(alarms).isLessThanOrEqualTo(1);
+        // mid-search state, provisional part included, round-trips and continues identically
+        ByteArrayOutputStream bo = new ByteArrayOutputStream();
+        s.write(new DataOutputStream(bo));
+        StlState b = StlState.read(new DataInputStream(new ByteArrayInputStream(bo.toByteArray())));
+        assertThat(b).isEqualTo(s);
+        assertThat(b.provisional).isNotNull();
+        for (int t = 400; t < 1600; t++) {
+            double v = 5 + 0.3 * r.nextGaussian();
+            assertThat(d.update(b, t * HOUR, v)).isEqualTo(d.update(s, t * HOUR, v));
+        }
+        assertThat(s.period()).isZero(); // known non-seasonal after 3 x maxPeriod points
+        assertThat(s.provisional).isNull();
     }
 
     @Test
