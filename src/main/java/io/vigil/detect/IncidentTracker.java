@@ -21,7 +21,10 @@ import java.util.Map;
  *   <li>An anomaly that would open an incident is suppressed — counted, still anomalous in the
  *       scored stream — when its combined score is below {@link AlertPolicy#minScore}, when its series
  *       and field are muted, or when it falls within {@link AlertPolicy#cooldownMillis} of the end of
- *       the field's previous incident.
+ *       the field's previous incident; and when it is not an onset ({@link FieldScore#onset} 0: an
+ *       anomaly of the field among its last {@link AlertPolicy#onsetWindow} points was as rare, or
+ *       nearly), which is the incident just closed flickering back, not a new one. So the job alerts
+ *       exactly on the anomalous onsets the backtest scores.
  * </ul>
  */
 final class IncidentTracker {
@@ -48,7 +51,7 @@ final class IncidentTracker {
             }
             boolean cooling = policy.cooldownMillis() > 0 && s.lastClosedEnd != IncidentState.NONE
                     && ts - s.lastClosedEnd < policy.cooldownMillis();
-            if (f.score() < policy.minScore() || cooling || policy.muted(series, f.field())) {
+            if (f.score() < policy.minScore() || cooling || f.onset() == 0 || policy.muted(series, f.field())) {
                 return true;
             }
             s.start = ts;

@@ -84,8 +84,9 @@ class AlertingTest {
         return new SeriesScorer(new DetectorSettings(List.of(detectors), on, combine), policy);
     }
 
+    /** A policy without onset suppression (onsetWindow 0), so each test sees only the rule it is about. */
     private static AlertPolicy policy(double minScore, long cooldownHours, int closeAfter, List<AlertPolicy.Mute> mutes) {
-        return new AlertPolicy(SeverityBands.defaults(), minScore, cooldownHours * HOUR, closeAfter, AlertPolicy.DEFAULT_ONSET_WINDOW,
+        return new AlertPolicy(SeverityBands.defaults(), minScore, cooldownHours * HOUR, closeAfter, 0,
                 AlertPolicy.Correction.EXPECTED, false, mutes);
     }
 
@@ -152,6 +153,30 @@ class AlertingTest {
                 org.assertj.core.groups.Tuple.tuple("closed", 9 * HOUR));
         assertThat(out.get(3).suppressed()).isEqualTo(1);
         assertThat(out.get(3).anomalous()).isTrue(); // still anomalous in the scored stream (and the backtest)
+    }
+
+    @Test
+    void anAnomalyThatIsNotAnOnsetOpensNoNewIncident() {
+        AlertPolicy onsets = new AlertPolicy(SeverityBands.defaults(), 0, 0, 1, 5, AlertPolicy.Correction.EXPECTED,
+                false, List.of());
+        SeriesScorer scorer = scorer(onsets, Combination.defaults(), new Fixed("a", 100, 0.9999),
+                new Fixed("b", 1000, 0.9999999));
+        SeriesState s = scorer.newState();
+        List<ScoredPoint> out = new ArrayList<>();
+        // 1: an anomaly (rarity 4) opens; 3: as rare, two points later: the same incident flickering
+        // back, suppressed; 5: a thousand times rarer (b fires): a new incident; 12: the 5-point
+        // window has forgotten both: a new incident
+        double[] v = {1, 100, 1, 100, 1, 1000, 1, 1, 1, 1, 1, 1, 100, 1};
+        for (int i = 0; i < v.length; i++) {
+            out.add(scorer.score(s, InputPoint.of("x", i * HOUR, v[i])));
+        }
+        List<AnomalyEvent> opened = out.stream().flatMap(p -> p.events().stream())
+                .filter(e -> e.status().equals(AnomalyEvent.OPEN)).toList();
+        assertThat(opened).extracting(AnomalyEvent::start).containsExactly(1 * HOUR, 5 * HOUR, 12 * HOUR);
+        assertThat(out.get(3).suppressed()).isEqualTo(1);
+        assertThat(out.get(3).anomalous()).isTrue();
+        assertThat(out.get(3).fields().get(0).onset()).isZero();
+        assertThat(out.get(5).fields().get(0).onset()).isEqualTo(out.get(5).fields().get(0).score());
     }
 
     @Test
