@@ -242,7 +242,12 @@ final class Forest {
 
     /** Grows trees into flat arrays in pre-order (a node's left child is the next node). */
     private static final class Builder {
-        final double[][] rows;
+        /**
+         * The training rows by feature ({@code columns[q][row]}): a split scans one feature of a
+         * node's rows, which column-major reads with one load per row instead of two dependent
+         * ones (the row, then its feature).
+         */
+        final double[][] columns;
         final int dims;
         final int limit;
         final SplittableRandom rnd;
@@ -255,7 +260,12 @@ final class Forest {
         int nodes;
 
         Builder(double[][] rows, int dims, int maxNodes, int limit, SplittableRandom rnd) {
-            this.rows = rows;
+            this.columns = new double[dims][rows.length];
+            for (int r = 0; r < rows.length; r++) {
+                for (int q = 0; q < dims; q++) {
+                    columns[q][r] = rows[r][q];
+                }
+            }
             this.dims = dims;
             this.limit = limit;
             this.rnd = rnd;
@@ -278,10 +288,11 @@ final class Forest {
             // features (an unused phase, a flat field) cost little and bias nothing
             for (int attempt = 0; attempt < dims; attempt++) {
                 int q = rnd.nextInt(dims);
+                double[] column = columns[q];
                 double min = Double.POSITIVE_INFINITY;
                 double max = Double.NEGATIVE_INFINITY;
                 for (int i = from; i < to; i++) {
-                    double v = rows[idx[i]][q];
+                    double v = column[idx[i]];
                     min = Math.min(min, v);
                     max = Math.max(max, v);
                 }
@@ -293,7 +304,7 @@ final class Forest {
                 float t = (float) (min + rnd.nextDouble() * (max - min));
                 int mid = from;
                 for (int i = from; i < to; i++) {
-                    if (rows[idx[i]][q] < t) {
+                    if (column[idx[i]] < t) {
                         int tmp = idx[mid];
                         idx[mid] = idx[i];
                         idx[i] = tmp;
