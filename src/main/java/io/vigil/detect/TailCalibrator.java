@@ -75,7 +75,7 @@ public final class TailCalibrator {
         if (!(x > 0)) {
             return 1.0;
         }
-        if (size < minSamples) {
+        if (size < minSamples || size < 2) { // a tail needs one value above its threshold
             return Erf.erfc(x / Math.sqrt(2.0));
         }
         int k = tailCount(tailFraction);
@@ -101,7 +101,7 @@ public final class TailCalibrator {
         if (p >= 1.0) {
             return 0.0;
         }
-        if (size < minSamples) {
+        if (size < minSamples || size < 2) { // a tail needs one value above its threshold
             return Math.sqrt(2.0) * Erf.erfcInv(p);
         }
         int k = tailCount(tailFraction);
@@ -129,17 +129,26 @@ public final class TailCalibrator {
             head = size;
         }
         if (size == ring.length) {
-            double old = ring[head];
-            int at = lowerBound(old);
-            System.arraycopy(sorted, at + 1, sorted, at, size - at - 1);
-            size--;
+            // Full: the oldest value leaves and x enters in one memmove of the values between
+            // their two places (a third of the sample on average) instead of one memmove to
+            // close the gap and another to open one (the whole sample). Same array either way.
+            int out = lowerBound(ring[head]);
+            int in = lowerBound(x);
+            if (in > out) {
+                in--;
+                System.arraycopy(sorted, out + 1, sorted, out, in - out);
+            } else {
+                System.arraycopy(sorted, in, sorted, in + 1, out - in);
+            }
+            sorted[in] = x;
+        } else {
+            int at = lowerBound(x);
+            System.arraycopy(sorted, at, sorted, at + 1, size - at);
+            sorted[at] = x;
+            size++;
         }
         ring[head] = x;
         head = (head + 1) % ring.length;
-        int at = lowerBound(x);
-        System.arraycopy(sorted, at, sorted, at + 1, size - at);
-        sorted[at] = x;
-        size++;
     }
 
     private int tailCount(double tailFraction) {

@@ -117,6 +117,39 @@ class TailCalibratorTest {
         }
     }
 
+    @Test
+    void aSingleValueUsesTheGaussianTailEvenWhenOneSampleIsEnough() {
+        // minCalibration: 1 is a valid setting; one value cannot split into a body and a tail
+        TailCalibrator c = new TailCalibrator(100);
+        c.add(2.0);
+        assertThat(c.tailProbability(1.959964, 1, 0.1)).isCloseTo(0.05, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(c.magnitudeFor(0.05, 1, 0.1)).isCloseTo(1.959964, org.assertj.core.data.Offset.offset(1e-4));
+        c.add(3.0);
+        // two values on, the sample decides: threshold 2, mean excess 1
+        assertThat(c.tailProbability(3.0, 1, 0.5)).isEqualTo(0.5 * Math.exp(-1.0));
+    }
+
+    @Test
+    void slidingInsertKeepsTheSortedSampleOfTiedAndSpreadValues() {
+        // quantized magnitudes tie constantly: the one-memmove replacement must still leave exactly
+        // the sorted last-capacity values, whichever side of the leaving value the new one lands
+        TailCalibrator c = new TailCalibrator(40);
+        SplittableRandom rnd = new SplittableRandom(8);
+        java.util.ArrayDeque<Double> held = new java.util.ArrayDeque<>();
+        for (int i = 0; i < 3000; i++) {
+            double x = i % 7 == 0 ? rnd.nextDouble() * 100 : rnd.nextInt(4);
+            c.add(x);
+            held.addLast(x);
+            if (held.size() > 40) {
+                held.removeFirst();
+            }
+            TailCalibrator fresh = new TailCalibrator(40);
+            held.forEach(fresh::add);
+            assertThat(c).as("after %d values", i + 1).isEqualTo(fresh);
+            assertThat(c.magnitudeFor(0.01, 1, 0.1)).isEqualTo(fresh.magnitudeFor(0.01, 1, 0.1));
+        }
+    }
+
     static double gauss(SplittableRandom r) {
         double u = 1.0 - r.nextDouble();
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble());

@@ -217,7 +217,7 @@ public final class AutoencoderConfig implements DetectorConfig {
         private int window = 32;
         private int sampleSize = 1024;
         private int minSample = 256;
-        private int retrainEvery = 500;
+        private int retrainEvery = 750;
         private long retrainIntervalMillis = 0;
         private int maxEpochs = 50;
         private int patience = 5;

@@ -72,7 +72,6 @@ public final class ForecastDetector implements FieldDetector<ForecastState> {
     private final ForecastConfig config;
     private final Forecaster forecaster;
     private final int modelOrdinal;
-    private final double[] absWork = new double[ForecastState.ERRORS];
     private final long[] deltaWork = new long[ForecastState.DELTAS];
     private double[] window = new double[0];
     private int periodsFor = Integer.MIN_VALUE;
@@ -193,12 +192,12 @@ public final class ForecastDetector implements FieldDetector<ForecastState> {
             return Verdict.COLD;
         }
         double error = value - expected;
-        if (s.errorCount < MIN_ERRORS) {
-            s.addError(error);
+        if (s.errors.count() < MIN_ERRORS) {
+            s.errors.add(error);
             learn(s, value, expected, ps, true);
             return Verdict.COLD;
         }
-        double scale = ErrorScale.of(s.errors, s.errorHead, s.errorCount, absWork, expected);
+        double scale = s.errors.scale(expected);
         double magnitude = Math.abs(error) / scale;
         double score = s.calibrator.score(magnitude, config.minCalibration(), config.tailFraction());
         double z = s.calibrator.magnitudeFor(1.0 - config.intervalWidth(), config.minCalibration(),
@@ -207,7 +206,7 @@ public final class ForecastDetector implements FieldDetector<ForecastState> {
         double upper = expected + z * scale;
         boolean anomaly = score >= config.threshold();
         s.calibrator.add(magnitude);
-        s.addError(error);
+        s.errors.add(error);
         learn(s, learnt(s, value, expected, lower, upper), expected, ps, true);
         return new Verdict(true, score, anomaly, expected, lower, upper, magnitude);
     }

@@ -1,6 +1,7 @@
 package io.vigil.detect.forecast;
 
 import io.vigil.detect.DetectorState;
+import io.vigil.detect.ErrorScale;
 import io.vigil.detect.TailCalibrator;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -35,8 +36,6 @@ public final class ForecastState implements DetectorState {
 
     static final int DELTAS = 9;
 
-    /** Recent one-step forecast errors kept for the error scale. */
-    static final int ERRORS = 64;
 
     /** No model fitted. */
     static final int NO_MODEL = -1;
@@ -63,9 +62,8 @@ public final class ForecastState implements DetectorState {
     long points;
     long gapsFilled;
     long restarts;
-    final double[] errors = new double[ERRORS];
-    int errorHead;
-    int errorCount;
+    /** Recent one-step forecast errors and their robust scale. */
+    ErrorScale errors = new ErrorScale();
     TailCalibrator calibrator;
     boolean fitted;
     int sinceRefit;
@@ -173,22 +171,6 @@ public final class ForecastState implements DetectorState {
         run = 0;
     }
 
-    void addError(double e) {
-        errors[errorHead] = e;
-        errorHead = errorHead + 1 == ERRORS ? 0 : errorHead + 1;
-        if (errorCount < ERRORS) {
-            errorCount++;
-        }
-    }
-
-    private double[] orderedErrors() {
-        double[] e = new double[errorCount];
-        for (int i = 0; i < errorCount; i++) {
-            e[i] = errors[(errorHead - errorCount + i + ERRORS) % ERRORS];
-        }
-        return e;
-    }
-
     void addDelta(long d) {
         deltas[(int) (deltaCount % DELTAS)] = d;
         deltaCount++;
@@ -224,10 +206,7 @@ public final class ForecastState implements DetectorState {
         out.writeLong(points);
         out.writeLong(gapsFilled);
         out.writeLong(restarts);
-        out.writeByte(errorCount);
-        for (int i = errorCount; i > 0; i--) {
-            out.writeDouble(errors[(errorHead - i + ERRORS) % ERRORS]);
-        }
+        errors.write(out);
         calibrator.write(out);
         out.writeBoolean(fitted);
         out.writeInt(sinceRefit);
@@ -283,13 +262,7 @@ public final class ForecastState implements DetectorState {
         s.points = in.readLong();
         s.gapsFilled = in.readLong();
         s.restarts = in.readLong();
-        int errors = in.readUnsignedByte();
-        if (errors > ERRORS) {
-            throw new IOException("corrupt ForecastState: " + errors + " forecast errors (at most " + ERRORS + ")");
-        }
-        for (int i = 0; i < errors; i++) {
-            s.addError(in.readDouble());
-        }
+        s.errors = ErrorScale.read(in, "ForecastState");
         s.calibrator = TailCalibrator.read(in);
         s.fitted = in.readBoolean();
         s.sinceRefit = in.readInt();
@@ -312,7 +285,7 @@ public final class ForecastState implements DetectorState {
         return period == s.period && capacity == s.capacity && Arrays.equals(a, b) && grid == s.grid
                 && lastTs == s.lastTs && deltaCount == s.deltaCount && Arrays.equals(deltas, s.deltas)
                 && points == s.points && gapsFilled == s.gapsFilled && restarts == s.restarts
-                && Arrays.equals(orderedErrors(), s.orderedErrors()) && calibrator.equals(s.calibrator)
+                && errors.equals(s.errors) && calibrator.equals(s.calibrator)
                 && fitted == s.fitted && sinceRefit == s.sinceRefit && run == s.run && model == s.model
                 && Arrays.equals(coef, s.coef) && Arrays.equals(comp, s.comp);
     }

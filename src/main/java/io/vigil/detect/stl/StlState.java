@@ -1,6 +1,7 @@
 package io.vigil.detect.stl;
 
 import io.vigil.detect.DetectorState;
+import io.vigil.detect.ErrorScale;
 import io.vigil.detect.TailCalibrator;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -29,8 +30,6 @@ public final class StlState implements DetectorState {
 
     static final int DELTAS = 9;
 
-    /** Recent one-step forecast errors kept for the residual scale. */
-    static final int ERRORS = 64;
 
     /**
      * The window's ring starts this small and doubles up to {@link #capacity}: a series that sends
@@ -50,9 +49,8 @@ public final class StlState implements DetectorState {
     long points;
     long gapsFilled;
     long restarts;
-    final double[] errors = new double[ERRORS];
-    int errorHead;
-    int errorCount;
+    /** Recent one-step forecast errors and their robust scale. */
+    ErrorScale errors = new ErrorScale();
     TailCalibrator calibrator;
 
     // The online model between full refits (see StlDetector): the level, the seasonal profile by
@@ -161,22 +159,6 @@ public final class StlState implements DetectorState {
         fitted = false;
     }
 
-    void addError(double e) {
-        errors[errorHead] = e;
-        errorHead = (errorHead + 1) % ERRORS;
-        if (errorCount < ERRORS) {
-            errorCount++;
-        }
-    }
-
-    private double[] orderedErrors() {
-        double[] e = new double[errorCount];
-        for (int i = 0; i < errorCount; i++) {
-            e[i] = errors[(errorHead - errorCount + i + ERRORS) % ERRORS];
-        }
-        return e;
-    }
-
     void addDelta(long d) {
         deltas[(int) (deltaCount % DELTAS)] = d;
         deltaCount++;
@@ -215,10 +197,7 @@ public final class StlState implements DetectorState {
         out.writeLong(points);
         out.writeLong(gapsFilled);
         out.writeLong(restarts);
-        out.writeByte(errorCount);
-        for (int i = errorCount; i > 0; i--) {
-            out.writeDouble(errors[(errorHead - i + ERRORS) % ERRORS]);
-        }
+        errors.write(out);
         calibrator.write(out);
         out.writeLong(grid);
         out.writeBoolean(fitted);
@@ -259,13 +238,7 @@ public final class StlState implements DetectorState {
         s.points = in.readLong();
         s.gapsFilled = in.readLong();
         s.restarts = in.readLong();
-        int errors = in.readUnsignedByte();
-        if (errors > ERRORS) {
-            throw new IOException("corrupt StlState: " + errors + " forecast errors (at most " + ERRORS + ")");
-        }
-        for (int i = 0; i < errors; i++) {
-            s.addError(in.readDouble());
-        }
+        s.errors = ErrorScale.read(in, "StlState");
         s.calibrator = TailCalibrator.read(in);
         if (version == 1) {
             // no online model yet: the next point refits it from the window
@@ -305,7 +278,7 @@ public final class StlState implements DetectorState {
         s.copyTo(b);
         return period == s.period && capacity == s.capacity && Arrays.equals(a, b) && lastTs == s.lastTs
                 && deltaCount == s.deltaCount && Arrays.equals(deltas, s.deltas) && points == s.points
-                && gapsFilled == s.gapsFilled && restarts == s.restarts && Arrays.equals(orderedErrors(), s.orderedErrors())
+                && gapsFilled == s.gapsFilled && restarts == s.restarts && errors.equals(s.errors)
                 && calibrator.equals(s.calibrator) && grid == s.grid && fitted == s.fitted
                 && Double.compare(level, s.level) == 0 && Arrays.equals(season, s.season) && sinceRefit == s.sinceRefit
                 && java.util.Objects.equals(provisional, s.provisional);
