@@ -42,7 +42,7 @@ import java.util.Map;
  * The cost (JMH on a shared 2-core machine: about 18 ms per fit for a univariate series at the
  * defaults, 20 ms with 4 fields, 46 ms with 25, where the rolling features of 2048 rows dominate;
  * two forests are grown when the sample holds anomalies of its own, see {@link #build}) is
- * amortized over the {@code retrainEvery} points between fits: about 77 µs per point univariate.
+ * amortized over the {@code retrainEvery} points between fits: about 57–67 µs per point univariate (side by side with the previous build, 2026-12).
  *
  * <p><b>Model and state.</b> The fitted forest (about 200 KB at the defaults) is not state: the
  * state keeps the raw points from which the training rows are recomputed, the standardization,
