@@ -203,7 +203,7 @@ public final class StlDetector implements FieldDetector<StlState>, SeasonalHisto
      * While the period is searched (up to 3 × maxPeriod points), the field is scored as if it had
      * none: a trend-only model on the last {@code nonSeasonalWindow} points, kept in a state of its
      * own that is dropped once the period is known. A non-seasonal or bursty series is then judged
-     * after a few dozen points instead of after 1,500 (NAB's rogue_agent_key_hold has both of its
+     * after 128 points instead of after 1,500 (NAB's rogue_agent_key_hold has both of its
      * incidents inside that search), and a seasonal series is judged coarsely for the few periods
      * its search takes — its calibration is of the trend-only residuals, which include the season,
      * so it fires only on what stands out even from that.
@@ -213,7 +213,12 @@ public final class StlDetector implements FieldDetector<StlState>, SeasonalHisto
             s.provisional = new StlState(capacity(0), config.calibrationWindow());
             s.provisional.period = 0;
         }
-        return update(s.provisional, ts, value);
+        Verdict v = update(s.provisional, ts, value);
+        // no verdicts before twice the non-seasonal window (128 points by default): by then the
+        // search has had its chance at every period up to a third of that, so an hourly series with
+        // a daily season is never judged by the trend-only model (its daily peaks would look like
+        // incidents), while a series with a long period or none still is, long before 3 x maxPeriod
+        return s.provisional.points > 2L * config.nonSeasonalWindow() ? v : Verdict.COLD;
     }
 
     private void handleTime(StlState s, long ts) {
