@@ -115,7 +115,10 @@ public final class StateSizeReport {
         for (int[] shape : new int[][] {{1, 12}, {1, 288}, {4, 288}, {25, 288}}) {
             int fields = shape[0];
             int period = shape[1];
-            DetectorSettings d = DetectorSettings.of(StlConfig.builder().period(period).build());
+            // the shipped default set (stl, forecast, range; onset and incident columns) with the
+            // period configured, as a per-series override would give it
+            DetectorSettings d = JobSpec.parse("detectors: {stl: {period: " + period + "}, forecast: {period: "
+                    + period + "}}").detectors();
             SeriesScorer scorer = new SeriesScorer(d, JobSpec.defaults().alerting());
             SeriesState s = scorer.newState();
             String[] names = new String[fields];
