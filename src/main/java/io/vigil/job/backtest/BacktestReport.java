@@ -344,20 +344,19 @@ public final class BacktestReport {
 
     /** The row's onset score (its fields' highest): what the combined row of the summary is judged on. */
     static double maxOnset(ScoredPoint p) {
-        double s = 0;
-        for (FieldScore f : p.fields()) {
-            if (f.ready() && f.onset() > s) {
-                s = f.onset();
-            }
-        }
-        return s;
+        return highest(p, FieldScore::onset);
     }
 
+    /** The row's point score (its fields' highest). */
     static double maxScore(ScoredPoint p) {
+        return highest(p, FieldScore::score);
+    }
+
+    private static double highest(ScoredPoint p, java.util.function.ToDoubleFunction<FieldScore> of) {
         double s = 0;
         for (FieldScore f : p.fields()) {
-            if (f.ready() && f.score() > s) {
-                s = f.score();
+            if (f.ready()) {
+                s = Math.max(s, of.applyAsDouble(f));
             }
         }
         return s;
