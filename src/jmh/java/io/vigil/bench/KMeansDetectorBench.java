@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * cycles), for a univariate series (lag embedding of 8 values) and for 4 and 25 fields, at the
  * default retrain schedule ({@code retrainEvery = 250}), with a retrain on every point
  * ({@code retrainEvery = 1}: the time per point is the cost of one retrain — PCA, the elbow over
- * k = 1…16 with two seeded k-means runs each, calibration — on the full 1000-vector sample), and
+ * k = 1…16 with two seeded k-means runs each on a 250-vector subsample, two runs of the chosen k on
+ * the full 1000-vector sample, calibration), and
  * with no retrain during the measurement ({@code retrainEvery = 10000000}: the scoring path alone).
  * Prints the state bytes per series at the end of each trial.
  */

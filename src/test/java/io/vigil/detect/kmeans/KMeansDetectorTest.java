@@ -252,7 +252,9 @@ class KMeansDetectorTest {
         List<PointVerdict> here = run(h, 1);
         AtomicReference<List<PointVerdict>> there = new AtomicReference<>();
         Thread t = new Thread(() -> {
-            MathEx.setSeed(987654321L); // whatever else used Smile on that thread before
+            // whatever else used Smile on that thread before: k-means no longer draws from Smile's
+            // thread-local generator, and this guards against it ever coming back
+            MathEx.setSeed(987654321L);
             MathEx.random();
             there.set(run(h, 1));
         });
