@@ -149,8 +149,8 @@ final class Features {
     /**
      * The features of rows {@code [first, first + out.length)} into {@code out}, equal to
      * {@link #compute} row by row (up to the sign of a zero median). A fit needs a whole training
-     * sample of rows; instead of two selections per row and field, each field's rolling window is kept sorted as it slides (one
-     * value out, one in) and the median and MAD are read from it.
+     * sample of rows; instead of two selections per row and field, each field's rolling window
+     * is kept sorted as it slides (one value out, one in) and the median and MAD are read from it.
      */
     void computeRows(IForestState s, long first, double[][] out) {
         int w = config.rollingWindow();
