@@ -40,10 +40,11 @@ import java.util.Map;
  * operator handles one key at a time in event-time order; fitting on another thread would make
  * which model scores which point depend on thread timing, so a backtest would no longer predict
  * the deployed job and a replay after a failure (exactly-once) could publish different anomalies.
- * The cost (JMH on a shared 2-core machine: about 18 ms per fit for a univariate series at the
- * defaults, 20 ms with 4 fields, 46 ms with 25, where the rolling features of 2048 rows dominate;
- * two forests are grown when the sample holds anomalies of its own, see {@link #build}) is
- * amortized over the {@code retrainEvery} points between fits: about 57–67 µs per point univariate (side by side with the previous build, 2026-12).
+ * The cost (JMH on a shared 2-core machine, univariate at the defaults: about 8.4 ms per fit,
+ * where the out-of-bag passes of the two forests dominate — two are grown when the sample holds
+ * anomalies of its own, see {@link #build}) is amortized over the {@code retrainEvery} points
+ * between fits: about 38 µs per point, against 53 µs for the previous build side by side
+ * (2026-12; RCF raw100 about 60 µs in the same runs).
  *
  * <p><b>Model and state.</b> The fitted forest (about 200 KB at the defaults) is not state: the
  * state keeps the raw points from which the training rows are recomputed, the standardization,
