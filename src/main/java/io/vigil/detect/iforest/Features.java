@@ -143,6 +143,111 @@ final class Features {
 
     /** Writes the features of row {@code r} (which needs its look-back held) into {@code out}. */
     void compute(IForestState s, long r, double[] out) {
+        row(s, r, out, null);
+    }
+
+    /**
+     * The features of rows {@code [first, first + out.length)} into {@code out}, equal to
+     * {@link #compute} row by row (up to the sign of a zero median). A fit needs a whole training
+     * sample of rows; instead of two selections per row and field, each field's rolling window
+     * is kept sorted as it slides (one value out, one in) and the median and MAD are read from it.
+     */
+    void computeRows(IForestState s, long first, double[][] out) {
+        int w = config.rollingWindow();
+        if (w == 0 || out.length == 0) {
+            for (int i = 0; i < out.length; i++) {
+                row(s, first + i, out[i], null);
+            }
+            return;
+        }
+        double[][] sorted = new double[fields][w];
+        for (int f = 0; f < fields; f++) {
+            for (int k = 0; k < w; k++) {
+                sorted[f][k] = s.value(first - w + k, f);
+            }
+            java.util.Arrays.sort(sorted[f]);
+        }
+        for (int i = 0; i < out.length; i++) {
+            long r = first + i;
+            if (i > 0) {
+                for (int f = 0; f < fields; f++) {
+                    slide(sorted[f], s.value(r - 1 - w, f), s.value(r - 1, f));
+                }
+            }
+            row(s, r, out[i], sorted);
+        }
+    }
+
+    /** Replaces one occurrence of {@code out} in the sorted array {@code a} by {@code in}, keeping it sorted. */
+    private static void slide(double[] a, double out, double in) {
+        int n = a.length;
+        int at = -1;
+        long bits = Double.doubleToLongBits(out);
+        for (int k = 0; k < n; k++) {
+            if (Double.doubleToLongBits(a[k]) == bits) {
+                at = k;
+                break;
+            }
+        }
+        if (at < 0) { // not expected (the window held it); stay correct regardless
+            a[0] = in;
+            java.util.Arrays.sort(a);
+            return;
+        }
+        // move the hole at `at` to where `in` belongs, shifting the values between
+        while (at > 0 && Double.compare(a[at - 1], in) > 0) {
+            a[at] = a[at - 1];
+            at--;
+        }
+        while (at < n - 1 && Double.compare(a[at + 1], in) < 0) {
+            a[at] = a[at + 1];
+            at++;
+        }
+        a[at] = in;
+    }
+
+    /** The median of a sorted array, as {@link Selection#median} computes it. */
+    private static double sortedMedian(double[] a) {
+        int n = a.length;
+        int mid = n >>> 1;
+        return (n & 1) == 1 ? a[mid] : 0.5 * (a[mid - 1] + a[mid]);
+    }
+
+    /**
+     * The median of {@code |a[k] - med|} over a sorted array {@code a} (as {@link Selection#median}
+     * computes it): the deviations fall to the left of the median and rise to its right, so the
+     * two sides merge in order from the middle out.
+     */
+    private static double sortedDeviationMedian(double[] a, double med) {
+        int n = a.length;
+        int mid = n >>> 1;
+        int right = 0;
+        while (right < n && a[right] < med) {
+            right++;
+        }
+        int left = right - 1;
+        double previous = 0;
+        double current = 0;
+        for (int k = 0; k <= mid; k++) {
+            double dl = left >= 0 ? Math.abs(a[left] - med) : Double.POSITIVE_INFINITY;
+            double dr = right < n ? Math.abs(a[right] - med) : Double.POSITIVE_INFINITY;
+            previous = current;
+            if (dl <= dr) {
+                current = dl;
+                left--;
+            } else {
+                current = dr;
+                right++;
+            }
+        }
+        return (n & 1) == 1 ? current : 0.5 * (previous + current);
+    }
+
+    /**
+     * The features of row {@code r}; {@code sorted}, when given, holds each field's rolling
+     * window (the {@code rollingWindow} values before r) in ascending order.
+     */
+    private void row(IForestState s, long r, double[] out, double[][] sorted) {
         int i = 0;
         int period = config.seasonalPeriod();
         int w = config.rollingWindow();
@@ -171,15 +276,16 @@ final class Features {
                     window[k] = v[at * fields + f];
                     held[k] = window[k];
                 }
-                double med = Selection.median(window, w);
+                double med = sorted != null ? sortedMedian(sorted[f]) : Selection.median(window, w);
                 center[f] = med;
                 double ss = 0;
                 for (int k = 0; k < w; k++) {
                     double e = held[k] - med;
                     window[k] = Math.abs(e);
-                    ss += e * e;
+                    ss += e * e; // in time order, whichever way the median was found: same sum
                 }
-                double sd = Math.max(1.4826 * Selection.median(window, w), 0.25 * Math.sqrt(ss / w));
+                double mad = sorted != null ? sortedDeviationMedian(sorted[f], med) : Selection.median(window, w);
+                double sd = Math.max(1.4826 * mad, 0.25 * Math.sqrt(ss / w));
                 double z = (x - med) / Math.max(sd, 1e-9 * Math.max(1.0, Math.abs(med)));
                 out[i++] = Math.max(-MAX_ROLLING_Z, Math.min(MAX_ROLLING_Z, z));
                 out[i++] = sd;

@@ -39,6 +39,15 @@ import java.util.SplittableRandom;
  * <p>Out-of-bag scores: each tree sees a subsample, so each training row is scored by trees that
  * did not see it (up to {@link #OOB_TREES} of them) — an unbiased sample of the scores new normal
  * points get, used to calibrate.
+ *
+ * <p><b>Layout.</b> Each tree is stored complete, to depth {@code ceil(log2 psi)}, in heap order
+ * (the children of slot i are 2i+1 and 2i+2), so a node keeps no child pointer and every path has
+ * the same number of steps. A leaf above the bottom level is padded with pass-through nodes whose
+ * range is the whole line (they never isolate and add exactly nothing to the path length) down to
+ * copies of the leaf at the bottom. The fixed trip count lets the scorer walk four trees (or four
+ * rows) at once without a loop exit per path: a path is a chain of dependent loads, and four
+ * independent chains keep the core busy while each waits. The scores are bit-for-bit those of the
+ * pointer-linked trees this replaced.
  */
 final class Forest {
 
@@ -58,37 +67,37 @@ final class Forest {
     private final int dims;
     private final int psi;
     private final double cPsi;
-    private final int[] roots;
+    private final int trees;
+    /** Tree depth: internal levels of every tree. */
+    private final int depth;
+    /** Internal slots per tree, {@code 2^depth - 1}; the bottom level has {@code 2^depth} leaves. */
+    private final int innerSlots;
     /**
-     * Per node, two ints: the split feature (-1 for a leaf) and the index of the right child (the
-     * left child is the next node). Nodes are interleaved rather than one array per attribute so
-     * a node visit touches two adjacent records, not six arrays.
+     * Per internal slot, four floats: the threshold, the range [lo, hi] of the split feature over
+     * the node's rows, and the split feature (its int bits). A pass-through slot has threshold +inf
+     * and range [-inf, +inf]. Interleaved so a node visit touches one record, not four arrays.
      */
-    private final int[] split;
+    private final float[] inner;
+    /** Per bottom slot: depth of the leaf plus c(rows at the leaf). */
+    private final float[] leaf;
     /**
-     * Per node, four floats: the threshold (for a leaf, its depth plus c(rows at the leaf)), the
-     * range [lo, hi] of the split feature over the node's rows, and the count of those rows.
+     * Per slot (internal then bottom, heap order): the count of the node's rows, for attribution;
+     * {@code -(n + 1)} marks a leaf that sits above the bottom level and its padding.
      */
-    private final float[] node;
+    private final short[] count;
     /** Out-of-bag raw score of each training row, in row order. */
     private final double[] oobScores;
 
-    private Forest(int dims, int psi, int[] roots, Builder b, double[] oobScores) {
+    private Forest(int dims, int psi, Builder b, double[] oobScores) {
         this.dims = dims;
         this.psi = psi;
         this.cPsi = c(psi);
-        this.roots = roots;
-        int n = b.nodes;
-        this.split = new int[2 * n];
-        this.node = new float[4 * n];
-        for (int i = 0; i < n; i++) {
-            split[2 * i] = b.feature[i];
-            split[2 * i + 1] = b.right[i];
-            node[4 * i] = b.value[i];
-            node[4 * i + 1] = b.lo[i];
-            node[4 * i + 2] = b.hi[i];
-            node[4 * i + 3] = b.count[i];
-        }
+        this.trees = b.trees;
+        this.depth = b.depth;
+        this.innerSlots = b.innerSlots;
+        this.inner = b.inner;
+        this.leaf = b.leaf;
+        this.count = b.count;
         this.oobScores = oobScores;
     }
 
@@ -127,9 +136,7 @@ final class Forest {
         int dims = rows[0].length;
         int psi = Math.max(2, Math.min(subsample, m / 2));
         int limit = 32 - Integer.numberOfLeadingZeros(psi - 1); // ceil(log2 psi)
-        int maxNodes = trees * (2 * psi - 1);
-        Builder b = new Builder(rows, dims, maxNodes, limit, new SplittableRandom(seed));
-        int[] roots = new int[trees];
+        Builder b = new Builder(rows, dims, trees, limit, new SplittableRandom(seed));
         int[] order = new int[m];
         for (int i = 0; i < m; i++) {
             order[i] = i;
@@ -145,27 +152,42 @@ final class Forest {
                 order[j] = tmp;
                 sample[i] = order[i];
             }
-            roots[t] = b.grow(sample.clone(), 0, psi, 0);
+            b.grow(t, sample.clone(), 0, psi, 0, 0);
         }
-        Forest f = new Forest(dims, psi, roots, b, new double[Math.min(m, oobRows)]);
+        Forest f = new Forest(dims, psi, b, new double[Math.min(m, oobRows)]);
         int firstOob = m - f.oobScores.length;
         double[] pathSum = new double[m];
         int[] pathCount = new int[m];
         boolean[] member = new boolean[m];
+        int[] due = new int[m];
+        double[] paths = new double[4];
         for (int t = 0; t < trees; t++) {
             Arrays.fill(member, false);
             for (int r : samples[t]) {
                 member[r] = true;
             }
+            int n = 0;
             for (int r = firstOob; r < m; r++) {
                 if (!member[r] && pathCount[r] < OOB_TREES) {
-                    pathSum[r] += f.path(roots[t], rows[r], null, 1.0);
-                    pathCount[r]++;
+                    due[n++] = r;
                 }
+            }
+            // four rows at a time through the same tree: independent chains of loads
+            int k = 0;
+            for (; k + 4 <= n; k += 4) {
+                f.path4Rows(t, rows[due[k]], rows[due[k + 1]], rows[due[k + 2]], rows[due[k + 3]], paths);
+                for (int u = 0; u < 4; u++) {
+                    pathSum[due[k + u]] += paths[u];
+                    pathCount[due[k + u]]++;
+                }
+            }
+            for (; k < n; k++) {
+                pathSum[due[k]] += f.path(t, rows[due[k]]);
+                pathCount[due[k]]++;
             }
         }
         for (int r = firstOob; r < m; r++) {
-            double h = pathCount[r] > 0 ? pathSum[r] / pathCount[r] : f.meanPath(rows[r], null);
+            double h = pathCount[r] > 0 ? pathSum[r] / pathCount[r] : f.meanPath(rows[r]);
             f.oobScores[r - firstOob] = Math.pow(2.0, -h / f.cPsi);
         }
         return f;
@@ -181,14 +203,14 @@ final class Forest {
         return psi;
     }
 
-    /** Nodes over all trees. */
+    /** Slots over all trees (internal and bottom, padding included). */
     int nodes() {
-        return split.length / 2;
+        return count.length;
     }
 
     /** Approximate heap bytes of the forest's arrays. */
     long bytes() {
-        return 24L * nodes() + 4L * roots.length + 8L * oobScores.length;
+        return 4L * inner.length + 4L * leaf.length + 2L * count.length + 8L * oobScores.length;
     }
 
     /** Out-of-bag raw scores of the newest training rows, oldest first (not a copy: do not modify). */
@@ -198,60 +220,216 @@ final class Forest {
 
     /** Raw isolation score in (0, 1]: {@code 2^(-E[h]/c(psi))}; about 0.5 and below is ordinary. */
     double score(double[] x) {
-        return Math.pow(2.0, -meanPath(x, null) / cPsi);
+        return Math.pow(2.0, -meanPath(x) / cPsi);
     }
 
     /**
      * Raw isolation score of {@code x}, adding each feature's isolation credit to {@code credit}
-     * (length {@link #dims}; summed over trees, not cleared here).
+     * (length {@link #dims}; summed over trees, not cleared here). Equal to {@link #score(double[])};
+     * slower, so the detector asks for credit only when it needs it.
      */
     double score(double[] x, double[] credit) {
-        return Math.pow(2.0, -meanPath(x, credit) / cPsi);
+        double sum = 0;
+        double weight = 1.0 / trees;
+        for (int t = 0; t < trees; t++) {
+            sum += pathWithCredit(t, x, credit, weight);
+        }
+        return Math.pow(2.0, -(sum / trees) / cPsi);
     }
 
     /** The expected path length averaged over the trees. */
-    double meanPath(double[] x, double[] credit) {
+    double meanPath(double[] x) {
         double sum = 0;
-        for (int root : roots) {
-            sum += path(root, x, credit, 1.0 / roots.length);
+        int t = 0;
+        for (; t + 4 <= trees; t += 4) {
+            sum = path4Trees(t, x, sum);
         }
-        return sum / roots.length;
+        for (; t < trees; t++) {
+            sum += path(t, x);
+        }
+        return sum / trees;
     }
 
     /**
-     * Expected path length of {@code x} in the tree at {@code node} (see the class comment: the
-     * range-aware form). {@code credit}, when given, receives each split feature's isolation share
-     * times {@code weight}.
+     * Expected path length of {@code x} in tree {@code t} (see the class comment: the range-aware
+     * form). Pass-through slots have gap 0, so they add exactly 0 to {@code h} and leave
+     * {@code survive} unchanged.
      */
-    private double path(int at, double[] x, double[] credit, double weight) {
+    private double path(int t, double[] x) {
+        float[] in = inner;
+        int base = t * innerSlots;
+        int i = 0;
         double h = 0;
         double survive = 1.0; // probability the point has not been split off above this node
-        int depth = 0;
-        int q;
-        while ((q = split[2 * at]) >= 0) {
-            int o = 4 * at;
-            double v = x[q];
-            double l = node[o + 1];
-            double u = node[o + 2];
-            double gap = v < l ? l - v : (v > u ? v - u : 0.0);
-            double pIso = gap > 0 ? gap / (u - l + gap) : 0.0;
-            int next = v < node[o] ? at + 1 : split[2 * at + 1];
-            if (credit != null) {
-                // only a branch smaller than half the node counts: any point follows some split to
-                // the larger side, and crediting that would spread credit over every feature
-                double separated = 1.0 - node[4 * next + 3] / node[o + 3];
-                double excess = Math.max(0.0, 2.0 * separated - 1.0);
-                credit[q] += weight * survive * (pIso + (1.0 - pIso) * excess);
-            }
-            h += survive * pIso * (depth + 1);
+        for (int d = 0; d < depth; d++) {
+            int o = 4 * (base + i);
+            double v = x[Float.floatToRawIntBits(in[o + 3])];
+            double pIso = isolation(v, in[o + 1], in[o + 2]);
+            h += survive * pIso * (d + 1);
             survive *= 1.0 - pIso;
-            at = next;
-            depth++;
+            i = 2 * i + (v < in[o] ? 1 : 2);
         }
-        return h + survive * node[4 * at];
+        return h + survive * leaf[(base + t) + i - innerSlots];
     }
 
-    /** Grows trees into flat arrays in pre-order (a node's left child is the next node). */
+    /**
+     * {@code sum} plus the paths of {@code x} in trees t..t+3, walked side by side and added one by
+     * one in tree order (so the total is bit-for-bit that of a loop over the trees).
+     */
+    private double path4Trees(int t, double[] x, double sum) {
+        float[] in = inner;
+        int b0 = t * innerSlots;
+        int b1 = b0 + innerSlots;
+        int b2 = b1 + innerSlots;
+        int b3 = b2 + innerSlots;
+        int i0 = 0;
+        int i1 = 0;
+        int i2 = 0;
+        int i3 = 0;
+        double h0 = 0;
+        double h1 = 0;
+        double h2 = 0;
+        double h3 = 0;
+        double s0 = 1.0;
+        double s1 = 1.0;
+        double s2 = 1.0;
+        double s3 = 1.0;
+        for (int d = 0; d < depth; d++) {
+            int level = d + 1;
+            int o0 = 4 * (b0 + i0);
+            int o1 = 4 * (b1 + i1);
+            int o2 = 4 * (b2 + i2);
+            int o3 = 4 * (b3 + i3);
+            double v0 = x[Float.floatToRawIntBits(in[o0 + 3])];
+            double v1 = x[Float.floatToRawIntBits(in[o1 + 3])];
+            double v2 = x[Float.floatToRawIntBits(in[o2 + 3])];
+            double v3 = x[Float.floatToRawIntBits(in[o3 + 3])];
+            double p0 = isolation(v0, in[o0 + 1], in[o0 + 2]);
+            double p1 = isolation(v1, in[o1 + 1], in[o1 + 2]);
+            double p2 = isolation(v2, in[o2 + 1], in[o2 + 2]);
+            double p3 = isolation(v3, in[o3 + 1], in[o3 + 2]);
+            h0 += s0 * p0 * level;
+            h1 += s1 * p1 * level;
+            h2 += s2 * p2 * level;
+            h3 += s3 * p3 * level;
+            s0 *= 1.0 - p0;
+            s1 *= 1.0 - p1;
+            s2 *= 1.0 - p2;
+            s3 *= 1.0 - p3;
+            i0 = 2 * i0 + (v0 < in[o0] ? 1 : 2);
+            i1 = 2 * i1 + (v1 < in[o1] ? 1 : 2);
+            i2 = 2 * i2 + (v2 < in[o2] ? 1 : 2);
+            i3 = 2 * i3 + (v3 < in[o3] ? 1 : 2);
+        }
+        int leaves = innerSlots + 1;
+        sum += h0 + s0 * leaf[t * leaves + i0 - innerSlots];
+        sum += h1 + s1 * leaf[(t + 1) * leaves + i1 - innerSlots];
+        sum += h2 + s2 * leaf[(t + 2) * leaves + i2 - innerSlots];
+        sum += h3 + s3 * leaf[(t + 3) * leaves + i3 - innerSlots];
+        return sum;
+    }
+
+    /** The paths of four rows in tree {@code t}, walked side by side, into {@code out[0..3]}. */
+    private void path4Rows(int t, double[] x0, double[] x1, double[] x2, double[] x3, double[] out) {
+        float[] in = inner;
+        int base = t * innerSlots;
+        int i0 = 0;
+        int i1 = 0;
+        int i2 = 0;
+        int i3 = 0;
+        double h0 = 0;
+        double h1 = 0;
+        double h2 = 0;
+        double h3 = 0;
+        double s0 = 1.0;
+        double s1 = 1.0;
+        double s2 = 1.0;
+        double s3 = 1.0;
+        for (int d = 0; d < depth; d++) {
+            int level = d + 1;
+            int o0 = 4 * (base + i0);
+            int o1 = 4 * (base + i1);
+            int o2 = 4 * (base + i2);
+            int o3 = 4 * (base + i3);
+            double v0 = x0[Float.floatToRawIntBits(in[o0 + 3])];
+            double v1 = x1[Float.floatToRawIntBits(in[o1 + 3])];
+            double v2 = x2[Float.floatToRawIntBits(in[o2 + 3])];
+            double v3 = x3[Float.floatToRawIntBits(in[o3 + 3])];
+            double p0 = isolation(v0, in[o0 + 1], in[o0 + 2]);
+            double p1 = isolation(v1, in[o1 + 1], in[o1 + 2]);
+            double p2 = isolation(v2, in[o2 + 1], in[o2 + 2]);
+            double p3 = isolation(v3, in[o3 + 1], in[o3 + 2]);
+            h0 += s0 * p0 * level;
+            h1 += s1 * p1 * level;
+            h2 += s2 * p2 * level;
+            h3 += s3 * p3 * level;
+            s0 *= 1.0 - p0;
+            s1 *= 1.0 - p1;
+            s2 *= 1.0 - p2;
+            s3 *= 1.0 - p3;
+            i0 = 2 * i0 + (v0 < in[o0] ? 1 : 2);
+            i1 = 2 * i1 + (v1 < in[o1] ? 1 : 2);
+            i2 = 2 * i2 + (v2 < in[o2] ? 1 : 2);
+            i3 = 2 * i3 + (v3 < in[o3] ? 1 : 2);
+        }
+        int lb = t * (innerSlots + 1) - innerSlots;
+        out[0] = h0 + s0 * leaf[lb + i0];
+        out[1] = h1 + s1 * leaf[lb + i1];
+        out[2] = h2 + s2 * leaf[lb + i2];
+        out[3] = h3 + s3 * leaf[lb + i3];
+    }
+
+    /** Probability that a node with split range [l, u] splits off a point at v outside it. */
+    private static double isolation(double v, double l, double u) {
+        double gap = v < l ? l - v : (v > u ? v - u : 0.0);
+        return gap > 0 ? gap / (u - l + gap) : 0.0;
+    }
+    /**
+     * {@link #path} that also credits each split feature with its isolation share times
+     * {@code weight}; it stops at a leaf above the bottom level (its padding splits nothing).
+     */
+    private double pathWithCredit(int t, double[] x, double[] credit, double weight) {
+        float[] in = inner;
+        int base = t * innerSlots;
+        int slots = 2 * innerSlots + 1;
+        int cb = t * slots;
+        int i = 0;
+        double h = 0;
+        double survive = 1.0;
+        for (int d = 0; d < depth; d++) {
+            int o = 4 * (base + i);
+            double v = x[Float.floatToRawIntBits(in[o + 3])];
+            double l = in[o + 1];
+            double u = in[o + 2];
+            double gap = v < l ? l - v : (v > u ? v - u : 0.0);
+            double pIso = gap > 0 ? gap / (u - l + gap) : 0.0;
+            int next = 2 * i + (v < in[o] ? 1 : 2);
+            if (count[cb + i] < 0) {
+                break; // a leaf above the bottom level: no split here or below
+            }
+            int q = Float.floatToRawIntBits(in[o + 3]);
+            // only a branch smaller than half the node counts: any point follows some split to
+            // the larger side, and crediting that would spread credit over every feature
+            // (a float quotient, as when the counts were stored as floats: same credit bits)
+            double separated = 1.0 - (float) rows(count[cb + next]) / (float) count[cb + i];
+            double excess = Math.max(0.0, 2.0 * separated - 1.0);
+            credit[q] += weight * survive * (pIso + (1.0 - pIso) * excess);
+            h += survive * pIso * (d + 1);
+            survive *= 1.0 - pIso;
+            i = next;
+        }
+        // below a shallow leaf the padding routes to a bottom copy of it
+        for (int d = 0; d < depth && i < innerSlots; d++) {
+            i = 2 * i + 1;
+        }
+        return h + survive * leaf[t * (innerSlots + 1) + i - innerSlots];
+    }
+
+    private static int rows(short encoded) {
+        return encoded < 0 ? -encoded - 1 : encoded;
+    }
+
+    /** Grows trees into complete heap-ordered arrays (see the class comment on the layout). */
     private static final class Builder {
         /**
          * The training rows by feature ({@code columns[q][row]}): a split scans one feature of a
@@ -260,17 +438,15 @@ final class Forest {
          */
         final double[][] columns;
         final int dims;
-        final int limit;
+        final int trees;
+        final int depth;
+        final int innerSlots;
         final SplittableRandom rnd;
-        final int[] feature;
-        final int[] right;
-        final float[] value;
-        final float[] lo;
-        final float[] hi;
-        final int[] count;
-        int nodes;
+        final float[] inner;
+        final float[] leaf;
+        final short[] count;
 
-        Builder(double[][] rows, int dims, int maxNodes, int limit, SplittableRandom rnd) {
+        Builder(double[][] rows, int dims, int trees, int depth, SplittableRandom rnd) {
             this.columns = new double[dims][rows.length];
             for (int r = 0; r < rows.length; r++) {
                 for (int q = 0; q < dims; q++) {
@@ -278,22 +454,21 @@ final class Forest {
                 }
             }
             this.dims = dims;
-            this.limit = limit;
+            this.trees = trees;
+            this.depth = depth;
+            this.innerSlots = (1 << depth) - 1;
             this.rnd = rnd;
-            this.feature = new int[maxNodes];
-            this.right = new int[maxNodes];
-            this.value = new float[maxNodes];
-            this.lo = new float[maxNodes];
-            this.hi = new float[maxNodes];
-            this.count = new int[maxNodes];
+            this.inner = new float[4 * trees * innerSlots];
+            this.leaf = new float[trees * (innerSlots + 1)];
+            this.count = new short[trees * (2 * innerSlots + 1)];
         }
 
-        int grow(int[] idx, int from, int to, int depth) {
-            int node = nodes++;
+        /** Grows the node at heap slot {@code slot} of tree {@code t} from rows idx[from, to). */
+        void grow(int t, int[] idx, int from, int to, int level, int slot) {
             int n = to - from;
-            count[node] = n;
-            if (depth >= limit || n <= 1) {
-                return leaf(node, depth, n);
+            if (level >= depth || n <= 1) {
+                leaf(t, slot, level, n);
+                return;
             }
             // a random feature with a spread over the node's rows; up to dims draws, so constant
             // features (an unused phase, a flat field) cost little and bias nothing
@@ -312,32 +487,47 @@ final class Forest {
                 }
                 // the threshold is stored as a float, so the training rows are partitioned by the
                 // very value the scorer compares with
-                float t = (float) (min + rnd.nextDouble() * (max - min));
+                float th = (float) (min + rnd.nextDouble() * (max - min));
                 int mid = from;
                 for (int i = from; i < to; i++) {
-                    if (column[idx[i]] < t) {
+                    if (column[idx[i]] < th) {
                         int tmp = idx[mid];
                         idx[mid] = idx[i];
                         idx[i] = tmp;
                         mid++;
                     }
                 }
-                feature[node] = q;
-                value[node] = t;
-                lo[node] = (float) min;
-                hi[node] = (float) max;
-                grow(idx, from, mid, depth + 1);
-                right[node] = grow(idx, mid, to, depth + 1);
-                return node;
+                int o = 4 * (t * innerSlots + slot);
+                inner[o] = th;
+                inner[o + 1] = (float) min;
+                inner[o + 2] = (float) max;
+                inner[o + 3] = Float.intBitsToFloat(q);
+                count[t * (2 * innerSlots + 1) + slot] = (short) n;
+                grow(t, idx, from, mid, level + 1, 2 * slot + 1);
+                grow(t, idx, mid, to, level + 1, 2 * slot + 2);
+                return;
             }
-            return leaf(node, depth, n);
+            leaf(t, slot, level, n);
         }
 
-        private int leaf(int node, int depth, int n) {
-            feature[node] = -1;
-            value[node] = (float) (depth + c(n));
-            return node;
+        /** A leaf at {@code slot}; above the bottom level, padded down to copies at the bottom. */
+        private void leaf(int t, int slot, int level, int n) {
+            pad(t, slot, (float) (level + c(n)), level < depth ? (short) (-n - 1) : (short) n);
         }
 
+        private void pad(int t, int slot, float value, short n) {
+            count[t * (2 * innerSlots + 1) + slot] = n;
+            if (slot >= innerSlots) {
+                leaf[t * (innerSlots + 1) + slot - innerSlots] = value;
+                return;
+            }
+            int o = 4 * (t * innerSlots + slot);
+            inner[o] = Float.POSITIVE_INFINITY;
+            inner[o + 1] = Float.NEGATIVE_INFINITY;
+            inner[o + 2] = Float.POSITIVE_INFINITY;
+            inner[o + 3] = Float.intBitsToFloat(0);
+            pad(t, 2 * slot + 1, value, n);
+            pad(t, 2 * slot + 2, value, n);
+        }
     }
 }

@@ -18,8 +18,9 @@ import java.util.Map;
  * path length), then calibrated against the out-of-bag scores of the training rows
  * ({@link FittedModel}) into a score in [0,1] comparable with the other detectors. The threshold
  * is {@link IForestConfig#threshold()} ({@code contamination}, or the contamination-free
- * {@code auto} cut). Each field's contribution is the isolation credit of its own features (value,
- * change, …); the explanation names the features that isolated the point and how many standard
+ * {@code auto} cut). With several fields, each field's contribution is the isolation credit of its
+ * own features (value, change, …); a univariate point's one contribution is its raw score, and the
+ * credit is computed only for an anomaly's explanation (it costs a second walk). The explanation names the features that isolated the point and how many standard
  * deviations off they were. {@code expected} is a typical value of the field from the points
  * before: the value one season earlier when {@code seasonalPeriod} is set, else the rolling median
  * of the previous {@code rollingWindow} points, else the training mean — the nearest normal value
@@ -39,10 +40,11 @@ import java.util.Map;
  * operator handles one key at a time in event-time order; fitting on another thread would make
  * which model scores which point depend on thread timing, so a backtest would no longer predict
  * the deployed job and a replay after a failure (exactly-once) could publish different anomalies.
- * The cost (JMH on a shared 2-core machine: about 18 ms per fit for a univariate series at the
- * defaults, 20 ms with 4 fields, 46 ms with 25, where the rolling features of 2048 rows dominate;
- * two forests are grown when the sample holds anomalies of its own, see {@link #build}) is
- * amortized over the {@code retrainEvery} points between fits: about 57–67 µs per point univariate (side by side with the previous build, 2026-12).
+ * The cost (JMH on a shared 2-core machine, univariate at the defaults: about 8.4 ms per fit,
+ * where the out-of-bag passes of the two forests dominate — two are grown when the sample holds
+ * anomalies of its own, see {@link #build}) is amortized over the {@code retrainEvery} points
+ * between fits: about 38 µs per point, against 53 µs for the previous build side by side
+ * (2026-12; RCF raw100 about 60 µs in the same runs).
  *
  * <p><b>Model and state.</b> The fitted forest (about 200 KB at the defaults) is not state: the
  * state keeps the raw points from which the training rows are recomputed, the standardization,
@@ -236,10 +238,7 @@ public final class IForestDetector implements PointDetector<IForestState> {
     /** The feature vectors of the current model's training rows, unstandardized. */
     private static double[][] trainingRows(IForestState s, Features feats) {
         double[][] raw = new double[s.fitRows][feats.dims()];
-        long first = s.fitEnd - s.fitRows;
-        for (int i = 0; i < s.fitRows; i++) {
-            feats.compute(s, first + i, raw[i]);
-        }
+        feats.computeRows(s, s.fitEnd - s.fitRows, raw);
         return raw;
     }
 
@@ -364,18 +363,28 @@ public final class IForestDetector implements PointDetector<IForestState> {
         for (int j = 0; j < d; j++) {
             x[j] = (x[j] - s.mean[j]) / s.scale[j];
         }
-        Arrays.fill(credit, 0, d, 0.0);
-        double raw = m.forest.score(x, credit);
+        int nf = s.fieldCount();
+        // Attribution walks the trees a second, slower way; a univariate point needs it only for
+        // the explanation of an anomaly (its one field carries the whole verdict). A multivariate
+        // point always needs it: the scorer gives the score, anomalous or not, to the fields that
+        // explain it (PointVerdict#attributes).
+        double raw = m.forest.score(x);
         double score = m.calibrated(raw);
         boolean anomaly = score >= config.threshold();
-        int nf = s.fieldCount();
         double[] expected = new double[nf];
         double[] contribution = new double[nf];
-        for (int j = 0; j < d; j++) {
-            int f = feats.fieldOf(j);
-            if (f >= 0) {
-                contribution[f] += credit[j];
+        if (anomaly || nf > 1) {
+            Arrays.fill(credit, 0, d, 0.0);
+            m.forest.score(x, credit); // the same raw score, with each feature's credit
+            for (int j = 0; j < d; j++) {
+                int f = feats.fieldOf(j);
+                if (f >= 0) {
+                    contribution[f] += credit[j];
+                }
             }
+        }
+        if (nf == 1) {
+            contribution[0] = raw; // the one field explains the whole magnitude
         }
         for (int f = 0; f < nf; f++) {
             double recent = feats.typical(f);
