@@ -194,7 +194,25 @@ class BacktestITCase {
         CorpusMetrics m = o.metrics().get(0);
         assertThat(m.windows()).isEqualTo(3);
         assertThat(m.window().detected()).isEqualTo(3);
+        assertThat(m.window().fpEvents()).isLessThanOrEqualTo(1); // issue #9: at most one other alert
         assertThat(o.summary()).contains("catfish_planted.csv");
         assertThat(tmp.resolve("bt/catfish_planted.png")).exists();
+    }
+
+    /**
+     * The accuracy bar of issue #9 on the NAB files here, with the shipped job spec: a regression
+     * guard for every change to a default detector, the onset rule or the combination (about 15 s).
+     */
+    @Test
+    void theDefaultJobMeetsTheAccuracyTargetOnTheLabelledNabFiles() throws Exception {
+        Path nab = SharedData.require("nab");
+        Backtest.Outcome o = new Backtest(nab, "jobs/default.yaml", JobSpec.load(Path.of("jobs/default.yaml")),
+                nab.resolve("labels.json"), tmp.resolve("nab"), OptionalDouble.empty(), 2, false).run(null);
+        CorpusMetrics m = o.metrics().get(0);
+        assertThat(m.detector()).isEqualTo("combined");
+        assertThat(m.windows()).isEqualTo(25);
+        assertThat(m.nab().get("standard").normalized()).isGreaterThanOrEqualTo(68.0);
+        assertThat(m.nab().get("reward_low_FP_rate").normalized()).isGreaterThanOrEqualTo(59.0);
+        assertThat(m.nab().get("reward_low_FN_rate").normalized()).isGreaterThanOrEqualTo(73.0);
     }
 }
