@@ -162,6 +162,9 @@ public final class StlDetector implements FieldDetector<StlState>, SeasonalHisto
         if (s.size > 0) {
             s.setNewest(corrected);
         }
+        if (s.provisional != null) {
+            replaceNewest(s.provisional, corrected); // the verdict came from it
+        }
     }
 
     /** A fresh state for a new series field. */
