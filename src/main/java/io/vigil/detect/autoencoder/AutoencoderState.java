@@ -1,6 +1,7 @@
 package io.vigil.detect.autoencoder;
 
 import io.vigil.detect.DetectorState;
+import io.vigil.detect.SamplingInterval;
 import io.vigil.detect.TailCalibrator;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -29,7 +30,7 @@ public final class AutoencoderState implements DetectorState {
     /** Codec version. */
     public static final int VERSION = 1;
 
-    static final int DELTAS = 9;
+    static final int DELTAS = SamplingInterval.SIZE;
 
     /** Field names in the model's input order; null before the first point. */
     String[] fields;
@@ -45,8 +46,7 @@ public final class AutoencoderState implements DetectorState {
 
     long points;
     long lastTs = Long.MIN_VALUE;
-    final long[] deltas = new long[DELTAS];
-    int deltaCount;
+    SamplingInterval sampling = new SamplingInterval();
     /** Times a univariate window restarted after a long gap. */
     long restarts;
     /** Consecutive points whose fields were not the model's, capped at {@link AutoencoderDetector#REGIME_RUN}. */
@@ -178,19 +178,12 @@ public final class AutoencoderState implements DetectorState {
     }
 
     void addDelta(long d) {
-        deltas[deltaCount % DELTAS] = d;
-        deltaCount = deltaCount + 1 == 2 * DELTAS ? DELTAS : deltaCount + 1;
+        sampling.add(d);
     }
 
-    /** Median of the recent positive sampling intervals, 0 while fewer than three are known. */
+    /** Median of the recent positive sampling intervals, or 0 while fewer than three are known. */
     long interval(long[] scratch) {
-        int n = Math.min(deltaCount, DELTAS);
-        if (n < 3) {
-            return 0;
-        }
-        System.arraycopy(deltas, 0, scratch, 0, n);
-        Arrays.sort(scratch, 0, n);
-        return scratch[n / 2];
+        return sampling.median(scratch);
     }
 
     /** Forgets the schema, the sample and the model (the series' fields changed). */
@@ -231,10 +224,8 @@ public final class AutoencoderState implements DetectorState {
         }
         out.writeLong(points);
         out.writeLong(lastTs);
-        out.writeByte(deltaCount);
-        for (long d : deltas) {
-            out.writeLong(d);
-        }
+        out.writeByte(sampling.count());
+        sampling.writeDeltas(out);
         out.writeLong(restarts);
         out.writeByte(flaggedRun);
         out.writeByte(schemaMisses);
@@ -307,10 +298,7 @@ public final class AutoencoderState implements DetectorState {
         }
         s.points = in.readLong();
         s.lastTs = in.readLong();
-        s.deltaCount = in.readUnsignedByte();
-        for (int i = 0; i < DELTAS; i++) {
-            s.deltas[i] = in.readLong();
-        }
+        s.sampling = SamplingInterval.read(in.readUnsignedByte(), in);
         s.restarts = in.readLong();
         s.flaggedRun = in.readUnsignedByte();
         s.schemaMisses = in.readUnsignedByte();
@@ -350,7 +338,7 @@ public final class AutoencoderState implements DetectorState {
             }
         }
         return Arrays.equals(fields, s.fields) && stride == s.stride && points == s.points && lastTs == s.lastTs
-                && deltaCount == s.deltaCount && Arrays.equals(deltas, s.deltas) && restarts == s.restarts && flaggedRun == s.flaggedRun
+                && sampling.equals(s.sampling) && restarts == s.restarts && flaggedRun == s.flaggedRun
                 && schemaMisses == s.schemaMisses
                 && sinceTrain == s.sinceTrain && lastTrainTs == s.lastTrainTs && modelVersion == s.modelVersion
                 && Arrays.equals(sizes, s.sizes) && Arrays.equals(params, s.params) && Arrays.equals(mean, s.mean)

@@ -1,6 +1,7 @@
 package io.vigil.detect.forecast;
 
 import io.vigil.detect.DetectorState;
+import io.vigil.detect.SamplingInterval;
 import io.vigil.detect.ErrorScale;
 import io.vigil.detect.TailCalibrator;
 import java.io.DataInput;
@@ -34,7 +35,7 @@ public final class ForecastState implements DetectorState {
     /** Period not resolved yet (auto-detection still collecting warm-up data). */
     public static final int UNRESOLVED = -1;
 
-    static final int DELTAS = 9;
+    static final int DELTAS = SamplingInterval.SIZE;
 
 
     /** No model fitted. */
@@ -57,8 +58,7 @@ public final class ForecastState implements DetectorState {
     /** Values ever pushed on the seasonal grid (gap fills included): the next value's index. */
     long grid;
     long lastTs = Long.MIN_VALUE;
-    final long[] deltas = new long[DELTAS];
-    long deltaCount;
+    SamplingInterval sampling = new SamplingInterval();
     long points;
     long gapsFilled;
     long restarts;
@@ -172,19 +172,12 @@ public final class ForecastState implements DetectorState {
     }
 
     void addDelta(long d) {
-        deltas[(int) (deltaCount % DELTAS)] = d;
-        deltaCount++;
+        sampling.add(d);
     }
 
-    /** Median of the recent positive sampling intervals, or 0 when fewer than three are known. */
+    /** Median of the recent positive sampling intervals, or 0 while fewer than three are known. */
     long interval(long[] scratch) {
-        int n = (int) Math.min(deltaCount, DELTAS);
-        if (n < 3) {
-            return 0;
-        }
-        System.arraycopy(deltas, 0, scratch, 0, n);
-        Arrays.sort(scratch, 0, n);
-        return scratch[n / 2];
+        return sampling.median(scratch);
     }
 
     @Override
@@ -199,10 +192,8 @@ public final class ForecastState implements DetectorState {
         }
         out.writeLong(grid);
         out.writeLong(lastTs);
-        out.writeLong(deltaCount);
-        for (long d : deltas) {
-            out.writeLong(d);
-        }
+        out.writeLong(sampling.count());
+        sampling.writeDeltas(out);
         out.writeLong(points);
         out.writeLong(gapsFilled);
         out.writeLong(restarts);
@@ -255,10 +246,7 @@ public final class ForecastState implements DetectorState {
         }
         s.grid = in.readLong();
         s.lastTs = in.readLong();
-        s.deltaCount = in.readLong();
-        for (int i = 0; i < DELTAS; i++) {
-            s.deltas[i] = in.readLong();
-        }
+        s.sampling = SamplingInterval.read(in.readLong(), in);
         s.points = in.readLong();
         s.gapsFilled = in.readLong();
         s.restarts = in.readLong();
@@ -283,7 +271,7 @@ public final class ForecastState implements DetectorState {
         copyTo(a);
         s.copyTo(b);
         return period == s.period && capacity == s.capacity && Arrays.equals(a, b) && grid == s.grid
-                && lastTs == s.lastTs && deltaCount == s.deltaCount && Arrays.equals(deltas, s.deltas)
+                && lastTs == s.lastTs && sampling.equals(s.sampling)
                 && points == s.points && gapsFilled == s.gapsFilled && restarts == s.restarts
                 && errors.equals(s.errors) && calibrator.equals(s.calibrator)
                 && fitted == s.fitted && sinceRefit == s.sinceRefit && run == s.run && model == s.model

@@ -1,6 +1,7 @@
 package io.vigil.detect.stl;
 
 import io.vigil.detect.DetectorState;
+import io.vigil.detect.SamplingInterval;
 import io.vigil.detect.ErrorScale;
 import io.vigil.detect.TailCalibrator;
 import java.io.DataInput;
@@ -28,7 +29,7 @@ public final class StlState implements DetectorState {
     /** Period not resolved yet (auto-detection still collecting warm-up data). */
     public static final int UNRESOLVED = -1;
 
-    static final int DELTAS = 9;
+    static final int DELTAS = SamplingInterval.SIZE;
 
 
     /**
@@ -44,8 +45,7 @@ public final class StlState implements DetectorState {
     int head;
     int size;
     long lastTs = Long.MIN_VALUE;
-    final long[] deltas = new long[DELTAS];
-    int deltaCount;
+    SamplingInterval sampling = new SamplingInterval();
     long points;
     long gapsFilled;
     long restarts;
@@ -160,22 +160,12 @@ public final class StlState implements DetectorState {
     }
 
     void addDelta(long d) {
-        deltas[(int) (deltaCount % DELTAS)] = d;
-        deltaCount++;
+        sampling.add(d);
     }
 
-    /**
-     * Median of the recent positive sampling intervals, or 0 when fewer than three are known.
-     * {@code scratch} (at least {@link #DELTAS} long) spares an allocation per event.
-     */
+    /** Median of the recent positive sampling intervals, or 0 when fewer than three are known. */
     long interval(long[] scratch) {
-        int n = (int) Math.min(deltaCount, DELTAS);
-        if (n < 3) {
-            return 0;
-        }
-        System.arraycopy(deltas, 0, scratch, 0, n);
-        Arrays.sort(scratch, 0, n);
-        return scratch[n / 2];
+        return sampling.median(scratch);
     }
 
     /** Writes this state. */
@@ -190,10 +180,8 @@ public final class StlState implements DetectorState {
             out.writeDouble(ring[(start + i) % ring.length]);
         }
         out.writeLong(lastTs);
-        out.writeLong(deltaCount);
-        for (long d : deltas) {
-            out.writeLong(d);
-        }
+        out.writeLong(sampling.count());
+        sampling.writeDeltas(out);
         out.writeLong(points);
         out.writeLong(gapsFilled);
         out.writeLong(restarts);
@@ -231,10 +219,7 @@ public final class StlState implements DetectorState {
             s.push(in.readDouble());
         }
         s.lastTs = in.readLong();
-        s.deltaCount = (int) in.readLong();
-        for (int i = 0; i < DELTAS; i++) {
-            s.deltas[i] = in.readLong();
-        }
+        s.sampling = SamplingInterval.read(in.readLong(), in);
         s.points = in.readLong();
         s.gapsFilled = in.readLong();
         s.restarts = in.readLong();
@@ -277,7 +262,7 @@ public final class StlState implements DetectorState {
         copyTo(a);
         s.copyTo(b);
         return period == s.period && capacity == s.capacity && Arrays.equals(a, b) && lastTs == s.lastTs
-                && deltaCount == s.deltaCount && Arrays.equals(deltas, s.deltas) && points == s.points
+                && sampling.equals(s.sampling) && points == s.points
                 && gapsFilled == s.gapsFilled && restarts == s.restarts && errors.equals(s.errors)
                 && calibrator.equals(s.calibrator) && grid == s.grid && fitted == s.fitted
                 && Double.compare(level, s.level) == 0 && Arrays.equals(season, s.season) && sinceRefit == s.sinceRefit
