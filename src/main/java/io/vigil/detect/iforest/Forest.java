@@ -116,81 +116,211 @@ final class Forest {
     }
 
     /**
-     * Grows a forest on {@code rows} (m × dims, not retained). Deterministic: the same rows, tree
-     * count, subsample and seed give the same forest, on any thread.
+     * Grows a forest on {@code rows} (m × dims, not retained), with the out-of-bag scores of every
+     * row. Deterministic: the same rows, tree count, subsample and seed give the same forest, on
+     * any thread.
      *
      * @param subsample rows per tree; capped at half the rows so every row is out of bag for
      *     about half the trees
      */
     static Forest fit(double[][] rows, int trees, int subsample, long seed) {
-        return fit(rows, trees, subsample, seed, rows.length);
+        return grow(rows, trees, subsample, seed).forest(rows.length);
     }
 
     /**
-     * As {@link #fit(double[][], int, int, long)}, with out-of-bag scores for the newest
-     * {@code oobRows} rows only (the calibration sample; scoring every row of a large sample
-     * would dominate the cost of a fit).
+     * Grows the trees of a forest on {@code rows} (standardized; read, not copied, until the
+     * growth is dropped); {@link Growth#forest} then scores the rows out of bag.
      */
-    static Forest fit(double[][] rows, int trees, int subsample, long seed, int oobRows) {
-        int m = rows.length;
-        int dims = rows[0].length;
-        int psi = Math.max(2, Math.min(subsample, m / 2));
-        int limit = 32 - Integer.numberOfLeadingZeros(psi - 1); // ceil(log2 psi)
-        Builder b = new Builder(rows, dims, trees, limit, new SplittableRandom(seed));
-        int[] order = new int[m];
-        for (int i = 0; i < m; i++) {
-            order[i] = i;
+    static Growth grow(double[][] rows, int trees, int subsample, long seed) {
+        return new Growth(rows, trees, subsample, new SplittableRandom(seed));
+    }
+
+    /**
+     * The out-of-bag trees of a sample of m rows at psi rows per tree: the first K trees, K chosen
+     * so that a row is out of bag for {@link #OOB_TREES} of them on average (a row is in a tree's
+     * sample with probability psi / m).
+     */
+    static int oobTrees(int m, int psi, int trees) {
+        return (int) Math.min(trees, Math.ceil(OOB_TREES * (double) m / (m - psi)));
+    }
+
+    /**
+     * A forest in the making: the training rows and each tree's sample, kept so the forest can be
+     * scored out of bag and then grown again without some rows ({@link #without}) by regrowing only
+     * the trees that drew them. The forests it yields do not retain it (a cached model holds no
+     * training rows).
+     */
+    static final class Growth {
+        private final double[][] rows;
+        private final int subsample;
+        private final int psi;
+        /** Out-of-bag scores are means over the trees [0, oobTrees) that did not draw the row. */
+        private final int oobTrees;
+        private final Builder b;
+        /** Each tree's sample, as row indices. */
+        private final int[][] samples;
+        /** Per row, the sum and count of its out-of-bag paths (for the rows last scored). */
+        private final double[] pathSum;
+        private final int[] pathCount;
+        /** Membership scratch: all false between uses. */
+        private final boolean[] member;
+        private Forest forest;
+
+        private Growth(double[][] rows, int trees, int subsample, SplittableRandom rnd) {
+            int m = rows.length;
+            this.rows = rows;
+            this.subsample = subsample;
+            this.psi = Math.max(2, Math.min(subsample, m / 2));
+            this.oobTrees = oobTrees(m, psi, trees);
+            int limit = 32 - Integer.numberOfLeadingZeros(psi - 1); // ceil(log2 psi)
+            this.b = new Builder(rows, rows[0].length, trees, limit, rnd);
+            this.samples = new int[trees][];
+            this.pathSum = new double[m];
+            this.pathCount = new int[m];
+            this.member = new boolean[m];
+            int[] order = new int[m];
+            for (int i = 0; i < m; i++) {
+                order[i] = i;
+            }
+            for (int t = 0; t < trees; t++) {
+                growTree(t, order, m);
+            }
         }
-        int[][] samples = new int[trees][psi];
-        for (int t = 0; t < trees; t++) {
-            // a partial Fisher–Yates shuffle draws psi distinct rows
-            int[] sample = samples[t];
+
+        /**
+         * Grows tree {@code t} on psi rows drawn without replacement from {@code order[0, n)} (a
+         * partial Fisher–Yates shuffle, which leaves {@code order} a permutation of itself).
+         */
+        private void growTree(int t, int[] order, int n) {
+            int[] sample = new int[psi];
             for (int i = 0; i < psi; i++) {
-                int j = i + b.rnd.nextInt(m - i);
+                int j = i + b.rnd.nextInt(n - i);
                 int tmp = order[i];
                 order[i] = order[j];
                 order[j] = tmp;
                 sample[i] = order[i];
             }
+            samples[t] = sample;
             b.grow(t, sample.clone(), 0, psi, 0, 0);
         }
-        Forest f = new Forest(dims, psi, b, new double[Math.min(m, oobRows)]);
-        int firstOob = m - f.oobScores.length;
-        double[] pathSum = new double[m];
-        int[] pathCount = new int[m];
-        boolean[] member = new boolean[m];
-        int[] due = new int[m];
-        double[] paths = new double[4];
-        for (int t = 0; t < trees; t++) {
-            Arrays.fill(member, false);
+
+        /** The forest, with out-of-bag scores for the newest {@code oobRows} rows. */
+        Forest forest(int oobRows) {
+            int m = rows.length;
+            int[] due = new int[Math.min(m, oobRows)];
+            for (int k = 0; k < due.length; k++) {
+                due[k] = m - due.length + k;
+            }
+            forest = new Forest(b.dims, psi, b, new double[due.length]);
+            for (int t = 0; t < oobTrees; t++) {
+                addPaths(forest, t, due, 1);
+            }
+            finish(forest, due);
+            return forest;
+        }
+
+        /**
+         * The forest grown without the {@code drop} rows, with out-of-bag scores for the newest
+         * {@code oobRows} rows kept; only after {@link #forest} has scored at least those rows.
+         * A tree whose sample holds no dropped row is a uniform draw from the kept rows too, so it
+         * is kept with its out-of-bag paths; the others are regrown from the kept rows. The result
+         * is distributed as a forest grown afresh on the kept rows, at the cost of the trees that
+         * drew a dropped row. (A sample so small that dropping rows changes psi is grown afresh.)
+         */
+        Forest without(boolean[] drop, int oobRows) {
+            int m = rows.length;
+            int[] kept = new int[m];
+            int n = 0;
+            for (int r = 0; r < m; r++) {
+                if (!drop[r]) {
+                    kept[n++] = r;
+                }
+            }
+            int trees = samples.length;
+            if (Math.max(2, Math.min(subsample, n / 2)) != psi) {
+                double[][] keep = new double[n][];
+                for (int k = 0; k < n; k++) {
+                    keep[k] = rows[kept[k]];
+                }
+                return grow(keep, trees, subsample, b.rnd.nextLong()).forest(oobRows);
+            }
+            int[] due = Arrays.copyOfRange(kept, n - Math.min(n, oobRows), n);
+            if (due.length > 0 && due[0] < m - forest.oobScores.length) {
+                throw new IllegalStateException("the kept rows to score were not scored out of bag");
+            }
+            boolean[] regrow = new boolean[trees];
+            for (int t = 0; t < trees; t++) {
+                for (int r : samples[t]) {
+                    if (drop[r]) {
+                        regrow[t] = true;
+                        break;
+                    }
+                }
+            }
+            for (int t = 0; t < oobTrees; t++) {
+                if (regrow[t]) {
+                    addPaths(forest, t, due, -1); // the tree as first grown leaves
+                }
+            }
+            b.detach(); // the first forest keeps its arrays
+            for (int t = 0; t < trees; t++) {
+                if (regrow[t]) {
+                    growTree(t, kept, n);
+                }
+            }
+            Forest second = new Forest(b.dims, psi, b, new double[due.length]);
+            for (int t = 0; t < oobTrees; t++) {
+                if (regrow[t]) {
+                    addPaths(second, t, due, 1);
+                }
+            }
+            finish(second, due);
+            forest = second;
+            return second;
+        }
+
+        /**
+         * Adds {@code sign} times the path of each {@code due} row that tree {@code t} did not draw
+         * (and ±1 to its count), four rows at a time: independent chains of loads.
+         */
+        private void addPaths(Forest f, int t, int[] due, int sign) {
             for (int r : samples[t]) {
                 member[r] = true;
             }
-            int n = 0;
-            for (int r = firstOob; r < m; r++) {
-                if (!member[r] && pathCount[r] < OOB_TREES) {
-                    due[n++] = r;
+            int[] out = new int[4];
+            double[] paths = new double[4];
+            int u = 0;
+            for (int r : due) {
+                if (member[r]) {
+                    continue;
+                }
+                out[u++] = r;
+                if (u == 4) {
+                    f.path4Rows(t, rows[out[0]], rows[out[1]], rows[out[2]], rows[out[3]], paths);
+                    for (int q = 0; q < 4; q++) {
+                        pathSum[out[q]] += sign * paths[q];
+                        pathCount[out[q]] += sign;
+                    }
+                    u = 0;
                 }
             }
-            // four rows at a time through the same tree: independent chains of loads
-            int k = 0;
-            for (; k + 4 <= n; k += 4) {
-                f.path4Rows(t, rows[due[k]], rows[due[k + 1]], rows[due[k + 2]], rows[due[k + 3]], paths);
-                for (int u = 0; u < 4; u++) {
-                    pathSum[due[k + u]] += paths[u];
-                    pathCount[due[k + u]]++;
-                }
+            for (int q = 0; q < u; q++) {
+                pathSum[out[q]] += sign * f.path(t, rows[out[q]]);
+                pathCount[out[q]] += sign;
             }
-            for (; k < n; k++) {
-                pathSum[due[k]] += f.path(t, rows[due[k]]);
-                pathCount[due[k]]++;
+            for (int r : samples[t]) {
+                member[r] = false;
             }
         }
-        for (int r = firstOob; r < m; r++) {
-            double h = pathCount[r] > 0 ? pathSum[r] / pathCount[r] : f.meanPath(rows[r]);
-            f.oobScores[r - firstOob] = Math.pow(2.0, -h / f.cPsi);
+
+        /** Turns the mean out-of-bag paths of the {@code due} rows into {@code f}'s scores. */
+        private void finish(Forest f, int[] due) {
+            for (int k = 0; k < due.length; k++) {
+                int r = due[k];
+                double h = pathCount[r] > 0 ? pathSum[r] / pathCount[r] : f.meanPath(rows[r]);
+                f.oobScores[k] = Math.pow(2.0, -h / f.cPsi);
+            }
         }
-        return f;
     }
 
     /** Input dimension. */
@@ -384,6 +514,7 @@ final class Forest {
         double gap = v < l ? l - v : (v > u ? v - u : 0.0);
         return gap > 0 ? gap / (u - l + gap) : 0.0;
     }
+
     /**
      * {@link #path} that also credits each split feature with its isolation share times
      * {@code weight}; it stops at a leaf above the bottom level (its padding splits nothing).
@@ -442,9 +573,9 @@ final class Forest {
         final int depth;
         final int innerSlots;
         final SplittableRandom rnd;
-        final float[] inner;
-        final float[] leaf;
-        final short[] count;
+        float[] inner;
+        float[] leaf;
+        short[] count;
 
         Builder(double[][] rows, int dims, int trees, int depth, SplittableRandom rnd) {
             this.columns = new double[dims][rows.length];
@@ -461,6 +592,13 @@ final class Forest {
             this.inner = new float[4 * trees * innerSlots];
             this.leaf = new float[trees * (innerSlots + 1)];
             this.count = new short[trees * (2 * innerSlots + 1)];
+        }
+
+        /** Continues on copies of the arrays, so the forest already built on them stays as it is. */
+        void detach() {
+            inner = inner.clone();
+            leaf = leaf.clone();
+            count = count.clone();
         }
 
         /** Grows the node at heap slot {@code slot} of tree {@code t} from rows idx[from, to). */

@@ -262,25 +262,22 @@ public final class IForestDetector implements PointDetector<IForestState> {
         }
         long seed = fitSeed(s);
         double rarity = 1.0 - config.threshold();
-        Forest first = Forest.fit(raw, config.trees(), config.subsample(), seed, raw.length);
-        FittedModel model = new FittedModel(first, rarity, config.tailFraction());
+        Forest.Growth growth = Forest.grow(raw, config.trees(), config.subsample(), seed);
+        FittedModel model = new FittedModel(growth.forest(raw.length), rarity, config.tailFraction());
         if (model.trimmed == 0) {
             return model;
         }
         // Masking: a past anomaly in the sample (unjudged in the cold start, or not flagged) makes
         // the next one like it look familiar. The rows the first forest itself isolates at the
-        // threshold's rarity are left out and the forest is grown again. A level shift is not
-        // removed this way: once a few dozen points sit at the new level they are no longer rare.
-        double[] oob = first.oobScores();
-        int keep = 0;
+        // threshold's rarity are left out and the trees that drew them are grown again (the rest
+        // keep their out-of-bag paths; see Forest.Growth#without). A level shift is not removed
+        // this way: once a few dozen points sit at the new level they are no longer rare.
+        double[] oob = model.forest.oobScores();
+        boolean[] drop = new boolean[raw.length];
         for (int i = 0; i < raw.length; i++) {
-            if (model.magnitude(oob[i]) < model.cut) {
-                raw[keep++] = raw[i];
-            }
+            drop[i] = model.magnitude(oob[i]) >= model.cut;
         }
-        Forest second = Forest.fit(Arrays.copyOf(raw, keep), config.trees(), config.subsample(), seed,
-                CALIBRATION_ROWS);
-        return new FittedModel(second, rarity, config.tailFraction());
+        return new FittedModel(growth.without(drop, CALIBRATION_ROWS), rarity, config.tailFraction());
     }
 
     /** The seed of a fit: the job's seed and the model version, mixed so neighbouring fits differ. */
