@@ -164,6 +164,13 @@ final class Forest {
         private final int[] pathCount;
         /** Membership scratch: all false between uses. */
         private final boolean[] member;
+        /**
+         * Per out-of-bag tree t and row r, at {@code t * m + r}: the row's path in the first
+         * forest's tree (as a float: the sums of at most a few hundred such values are exact in a
+         * double, so taking one back out restores the sum bit for bit), so {@link #without} takes a
+         * regrown tree's paths out without walking it again. Null until {@link #forest}.
+         */
+        private float[] firstPaths;
         private Forest forest;
 
         private Growth(double[][] rows, int trees, int subsample, SplittableRandom rnd) {
@@ -212,8 +219,9 @@ final class Forest {
                 due[k] = m - due.length + k;
             }
             forest = new Forest(b.dims, psi, b, new double[due.length]);
+            firstPaths = new float[oobTrees * m];
             for (int t = 0; t < oobTrees; t++) {
-                addPaths(forest, t, due, 1);
+                addPaths(forest, t, due, firstPaths);
             }
             finish(forest, due);
             return forest;
@@ -259,7 +267,7 @@ final class Forest {
             }
             for (int t = 0; t < oobTrees; t++) {
                 if (regrow[t]) {
-                    addPaths(forest, t, due, -1); // the tree as first grown leaves
+                    removePaths(t, due); // the tree as first grown leaves
                 }
             }
             b.detach(); // the first forest keeps its arrays
@@ -271,19 +279,39 @@ final class Forest {
             Forest second = new Forest(b.dims, psi, b, new double[due.length]);
             for (int t = 0; t < oobTrees; t++) {
                 if (regrow[t]) {
-                    addPaths(second, t, due, 1);
+                    addPaths(second, t, due, null);
                 }
             }
             finish(second, due);
             forest = second;
+            firstPaths = null;
             return second;
         }
 
+        /** Takes the first forest's tree {@code t} out of the {@code due} rows' sums. */
+        private void removePaths(int t, int[] due) {
+            int m = rows.length;
+            for (int r : samples[t]) {
+                member[r] = true;
+            }
+            for (int r : due) {
+                if (!member[r]) {
+                    pathSum[r] -= firstPaths[t * m + r];
+                    pathCount[r]--;
+                }
+            }
+            for (int r : samples[t]) {
+                member[r] = false;
+            }
+        }
+
         /**
-         * Adds {@code sign} times the path of each {@code due} row that tree {@code t} did not draw
-         * (and ±1 to its count), four rows at a time: independent chains of loads.
+         * Adds the path of each {@code due} row that tree {@code t} did not draw (and 1 to its
+         * count), four rows at a time: independent chains of loads. Each path is rounded to a
+         * float, and kept in {@code store} (at {@code t * m + r}) when one is given.
          */
-        private void addPaths(Forest f, int t, int[] due, int sign) {
+        private void addPaths(Forest f, int t, int[] due, float[] store) {
+            int m = rows.length;
             for (int r : samples[t]) {
                 member[r] = true;
             }
@@ -298,18 +326,24 @@ final class Forest {
                 if (u == 4) {
                     f.path4Rows(t, rows[out[0]], rows[out[1]], rows[out[2]], rows[out[3]], paths);
                     for (int q = 0; q < 4; q++) {
-                        pathSum[out[q]] += sign * paths[q];
-                        pathCount[out[q]] += sign;
+                        add(out[q], t, m, (float) paths[q], store);
                     }
                     u = 0;
                 }
             }
             for (int q = 0; q < u; q++) {
-                pathSum[out[q]] += sign * f.path(t, rows[out[q]]);
-                pathCount[out[q]] += sign;
+                add(out[q], t, m, (float) f.path(t, rows[out[q]]), store);
             }
             for (int r : samples[t]) {
                 member[r] = false;
+            }
+        }
+
+        private void add(int r, int t, int m, float path, float[] store) {
+            pathSum[r] += path;
+            pathCount[r]++;
+            if (store != null) {
+                store[t * m + r] = path;
             }
         }
 

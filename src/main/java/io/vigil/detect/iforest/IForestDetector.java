@@ -263,10 +263,6 @@ public final class IForestDetector implements PointDetector<IForestState> {
         long seed = fitSeed(s);
         double rarity = 1.0 - config.threshold();
         Forest.Growth growth = Forest.grow(raw, config.trees(), config.subsample(), seed);
-        String exp = System.getProperty("iforest.mask", "regrow");
-        if (exp.equals("none")) {
-            return new FittedModel(growth.forest(CALIBRATION_ROWS), rarity, config.tailFraction());
-        }
         FittedModel model = new FittedModel(growth.forest(raw.length), rarity, config.tailFraction());
         if (model.trimmed == 0) {
             return model;
