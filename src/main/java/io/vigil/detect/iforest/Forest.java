@@ -37,8 +37,10 @@ import java.util.SplittableRandom;
  * </ul>
  *
  * <p>Out-of-bag scores: each tree sees a subsample, so each training row is scored by trees that
- * did not see it (up to {@link #OOB_TREES} of them) — an unbiased sample of the scores new normal
- * points get, used to calibrate.
+ * did not see it (those among the first {@link #oobTrees} trees, {@link #OOB_TREES} on average) —
+ * an unbiased sample of the scores new normal points get, used to calibrate. A fixed range of
+ * trees for every row (rather than each row's first 48 out-of-bag trees) lets a refit without
+ * some rows ({@link Growth#without}) calibrate on trees that did not choose which rows to drop.
  *
  * <p><b>Layout.</b> Each tree is stored complete, to depth {@code ceil(log2 psi)}, in heap order
  * (the children of slot i are 2i+1 and 2i+2), so a node keeps no child pointer and every path has
@@ -55,8 +57,8 @@ final class Forest {
     private static final double EULER = 0.5772156649015329;
 
     /**
-     * Out-of-bag trees that score a training row, at most: the first ones, in tree order, that
-     * did not see it. The mean of 48 path lengths served the calibration as well as the mean of
+     * Out-of-bag trees that score a training row, on average (see {@link #oobTrees}). The mean of
+     * 48 path lengths served the calibration as well as the mean of
      * all ~94 (of 100 trees at subsample 128 of 2048 rows): the detector's NAB standard score on
      * the NAB files here went from 30.2 to 35.1 (low FP 24.1 to 23.8), and the out-of-bag pass,
      * which was the larger part of a fit (two forests, 3,072 rows), costs half as much. With 32
@@ -154,7 +156,7 @@ final class Forest {
         private final double[][] rows;
         private final int subsample;
         private final int psi;
-        /** Out-of-bag scores are means over the trees [0, oobTrees) that did not draw the row. */
+        /** Out-of-bag scores of {@link #forest} are means over the trees [0, oobTrees) that did not draw the row. */
         private final int oobTrees;
         private final Builder b;
         /** Each tree's sample, as row indices. */
@@ -164,14 +166,6 @@ final class Forest {
         private final int[] pathCount;
         /** Membership scratch: all false between uses. */
         private final boolean[] member;
-        /**
-         * Per out-of-bag tree t and row r, at {@code t * m + r}: the row's path in the first
-         * forest's tree (as a float: the sums of at most a few hundred such values are exact in a
-         * double, so taking one back out restores the sum bit for bit), so {@link #without} takes a
-         * regrown tree's paths out without walking it again. Null until {@link #forest}.
-         */
-        private float[] firstPaths;
-        private Forest forest;
 
         private Growth(double[][] rows, int trees, int subsample, SplittableRandom rnd) {
             int m = rows.length;
@@ -218,22 +212,25 @@ final class Forest {
             for (int k = 0; k < due.length; k++) {
                 due[k] = m - due.length + k;
             }
-            forest = new Forest(b.dims, psi, b, new double[due.length]);
-            firstPaths = new float[oobTrees * m];
-            for (int t = 0; t < oobTrees; t++) {
-                addPaths(forest, t, due, firstPaths);
-            }
-            finish(forest, due);
-            return forest;
+            Forest f = new Forest(b.dims, psi, b, new double[due.length]);
+            score(f, 0, oobTrees, due);
+            return f;
         }
 
         /**
          * The forest grown without the {@code drop} rows, with out-of-bag scores for the newest
-         * {@code oobRows} rows kept; only after {@link #forest} has scored at least those rows.
-         * A tree whose sample holds no dropped row is a uniform draw from the kept rows too, so it
-         * is kept with its out-of-bag paths; the others are regrown from the kept rows. The result
-         * is distributed as a forest grown afresh on the kept rows, at the cost of the trees that
-         * drew a dropped row. (A sample so small that dropping rows changes psi is grown afresh.)
+         * {@code oobRows} rows kept. A tree whose sample holds no dropped row is a uniform draw from
+         * the kept rows too, so it is kept; the others are regrown from the kept rows: the result is
+         * distributed as a forest grown afresh on the kept rows, at the cost of the trees that drew
+         * a dropped row.
+         *
+         * <p>The out-of-bag scores come from the trees after the first {@code oobTrees}, which had
+         * no say in which rows were dropped. Scored by the trees that chose them, the kept rows
+         * would score low by selection (a row that one of those trees happened to find ordinary was
+         * more likely kept), the calibration would be too tight and new points would look rarer
+         * than they are: on the NAB files, about 10% more false-positive events over 12 seeds than
+         * with a fresh forest. When too few trees remain for a sound calibration, or dropping the
+         * rows changes psi (a small sample), the forest is grown afresh on the kept rows.
          */
         Forest without(boolean[] drop, int oobRows) {
             int m = rows.length;
@@ -245,7 +242,10 @@ final class Forest {
                 }
             }
             int trees = samples.length;
-            if (Math.max(2, Math.min(subsample, n / 2)) != psi) {
+            int from = oobTrees;
+            int to = Math.min(trees, 2 * oobTrees);
+            if (Math.max(2, Math.min(subsample, n / 2)) != psi
+                    || (to - from) * (1.0 - (double) psi / n) < OOB_TREES / 2.0) {
                 double[][] keep = new double[n][];
                 for (int k = 0; k < n; k++) {
                     keep[k] = rows[kept[k]];
@@ -253,65 +253,41 @@ final class Forest {
                 return grow(keep, trees, subsample, b.rnd.nextLong()).forest(oobRows);
             }
             int[] due = Arrays.copyOfRange(kept, n - Math.min(n, oobRows), n);
-            if (due.length > 0 && due[0] < m - forest.oobScores.length) {
-                throw new IllegalStateException("the kept rows to score were not scored out of bag");
-            }
-            boolean[] regrow = new boolean[trees];
+            b.detach(); // the first forest keeps its arrays
             for (int t = 0; t < trees; t++) {
                 for (int r : samples[t]) {
                     if (drop[r]) {
-                        regrow[t] = true;
+                        growTree(t, kept, n);
                         break;
                     }
                 }
             }
-            for (int t = 0; t < oobTrees; t++) {
-                if (regrow[t]) {
-                    removePaths(t, due); // the tree as first grown leaves
-                }
-            }
-            b.detach(); // the first forest keeps its arrays
-            for (int t = 0; t < trees; t++) {
-                if (regrow[t]) {
-                    growTree(t, kept, n);
-                }
-            }
-            Forest second = new Forest(b.dims, psi, b, new double[due.length]);
-            for (int t = 0; t < oobTrees; t++) {
-                if (regrow[t]) {
-                    addPaths(second, t, due, null);
-                }
-            }
-            finish(second, due);
-            forest = second;
-            firstPaths = null;
-            return second;
+            Forest f = new Forest(b.dims, psi, b, new double[due.length]);
+            score(f, from, to, due);
+            return f;
         }
 
-        /** Takes the first forest's tree {@code t} out of the {@code due} rows' sums. */
-        private void removePaths(int t, int[] due) {
-            int m = rows.length;
-            for (int r : samples[t]) {
-                member[r] = true;
-            }
+        /** Sets {@code f}'s out-of-bag scores of the {@code due} rows from the trees [from, to). */
+        private void score(Forest f, int from, int to, int[] due) {
             for (int r : due) {
-                if (!member[r]) {
-                    pathSum[r] -= firstPaths[t * m + r];
-                    pathCount[r]--;
-                }
+                pathSum[r] = 0;
+                pathCount[r] = 0;
             }
-            for (int r : samples[t]) {
-                member[r] = false;
+            for (int t = from; t < to; t++) {
+                addPaths(f, t, due);
+            }
+            for (int k = 0; k < due.length; k++) {
+                int r = due[k];
+                double h = pathCount[r] > 0 ? pathSum[r] / pathCount[r] : f.meanPath(rows[r]);
+                f.oobScores[k] = Math.pow(2.0, -h / f.cPsi);
             }
         }
 
         /**
          * Adds the path of each {@code due} row that tree {@code t} did not draw (and 1 to its
-         * count), four rows at a time: independent chains of loads. Each path is rounded to a
-         * float, and kept in {@code store} (at {@code t * m + r}) when one is given.
+         * count), four rows at a time: independent chains of loads.
          */
-        private void addPaths(Forest f, int t, int[] due, float[] store) {
-            int m = rows.length;
+        private void addPaths(Forest f, int t, int[] due) {
             for (int r : samples[t]) {
                 member[r] = true;
             }
@@ -326,33 +302,18 @@ final class Forest {
                 if (u == 4) {
                     f.path4Rows(t, rows[out[0]], rows[out[1]], rows[out[2]], rows[out[3]], paths);
                     for (int q = 0; q < 4; q++) {
-                        add(out[q], t, m, (float) paths[q], store);
+                        pathSum[out[q]] += paths[q];
+                        pathCount[out[q]]++;
                     }
                     u = 0;
                 }
             }
             for (int q = 0; q < u; q++) {
-                add(out[q], t, m, (float) f.path(t, rows[out[q]]), store);
+                pathSum[out[q]] += f.path(t, rows[out[q]]);
+                pathCount[out[q]]++;
             }
             for (int r : samples[t]) {
                 member[r] = false;
-            }
-        }
-
-        private void add(int r, int t, int m, float path, float[] store) {
-            pathSum[r] += path;
-            pathCount[r]++;
-            if (store != null) {
-                store[t * m + r] = path;
-            }
-        }
-
-        /** Turns the mean out-of-bag paths of the {@code due} rows into {@code f}'s scores. */
-        private void finish(Forest f, int[] due) {
-            for (int k = 0; k < due.length; k++) {
-                int r = due[k];
-                double h = pathCount[r] > 0 ? pathSum[r] / pathCount[r] : f.meanPath(rows[r]);
-                f.oobScores[k] = Math.pow(2.0, -h / f.cPsi);
             }
         }
     }

@@ -213,7 +213,7 @@ public final class IForestConfig implements DetectorConfig {
         private int subsample = 128;
         private int sampleSize = 2048;
         private int minSample = 64;
-        private int retrainEvery = 256;
+        private int retrainEvery = 512;
         private long retrainIntervalMillis = 0;
         private double contamination = AUTO;
         private double tailFraction = 0.1;

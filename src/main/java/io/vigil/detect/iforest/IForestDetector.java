@@ -40,11 +40,13 @@ import java.util.Map;
  * operator handles one key at a time in event-time order; fitting on another thread would make
  * which model scores which point depend on thread timing, so a backtest would no longer predict
  * the deployed job and a replay after a failure (exactly-once) could publish different anomalies.
- * The cost (JMH on a shared 2-core machine, univariate at the defaults: about 8.4 ms per fit,
- * where the out-of-bag passes of the two forests dominate — two are grown when the sample holds
- * anomalies of its own, see {@link #build}) is amortized over the {@code retrainEvery} points
- * between fits: about 38 µs per point, against 53 µs for the previous build side by side
- * (2026-12; RCF raw100 about 60 µs in the same runs).
+ * The cost (JMH on a shared 2-core machine, univariate at the defaults: about 5 ms per fit,
+ * most of it the first forest's out-of-bag pass over the whole sample, which finds the rows to
+ * mask, see {@link #build}) is amortized over the {@code retrainEvery} points between fits: about
+ * 15 µs per point at the default 512, 28 µs at 256 (2026-12; RCF raw100 about 60–90 µs on this
+ * machine). Retraining every 512 rather than 256 points cost about 1.5 points of NAB standard
+ * score (mean over 12 seeds 34.0 → 32.5), the price of the 20 µs budget; a job that can afford
+ * the time sets 256.
  *
  * <p><b>Model and state.</b> The fitted forest (about 200 KB at the defaults) is not state: the
  * state keeps the raw points from which the training rows are recomputed, the standardization,
@@ -270,7 +272,8 @@ public final class IForestDetector implements PointDetector<IForestState> {
         // Masking: a past anomaly in the sample (unjudged in the cold start, or not flagged) makes
         // the next one like it look familiar. The rows the first forest itself isolates at the
         // threshold's rarity are left out and the trees that drew them are grown again (the rest
-        // keep their out-of-bag paths; see Forest.Growth#without). A level shift is not removed
+        // are kept; the calibration comes from trees that had no say in the drop, see
+        // Forest.Growth#without). A level shift is not removed
         // this way: once a few dozen points sit at the new level they are no longer rare.
         double[] oob = model.forest.oobScores();
         boolean[] drop = new boolean[raw.length];
