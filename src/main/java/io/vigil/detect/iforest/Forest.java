@@ -66,15 +66,6 @@ final class Forest {
      */
     static final int OOB_TREES = 48;
 
-    /**
-     * Out-of-bag trees, on average, that screen the training rows for anomalies of their own
-     * before a refit without them ({@link Growth#screen}): the whole sample is screened, so this
-     * pass was the larger part of a fit; the calibration that follows, on the newest rows only,
-     * uses {@link #OOB_TREES} other trees. Over 12 seeds on the NAB files, screening with 24
-     * instead of 48 trees moved the detector's NAB scores by less than their seed-to-seed spread.
-     */
-    static final int SCREEN_TREES = 24;
-
     private final int dims;
     private final int psi;
     private final double cPsi;
@@ -152,11 +143,7 @@ final class Forest {
      * sample with probability psi / m).
      */
     static int oobTrees(int m, int psi, int trees) {
-        return oobTrees(m, psi, trees, OOB_TREES);
-    }
-
-    private static int oobTrees(int m, int psi, int trees, int mean) {
-        return (int) Math.min(trees, Math.ceil(mean * (double) m / (m - psi)));
+        return (int) Math.min(trees, Math.ceil(OOB_TREES * (double) m / (m - psi)));
     }
 
     /**
@@ -171,10 +158,6 @@ final class Forest {
         private final int psi;
         /** Out-of-bag scores of {@link #forest} are means over the trees [0, oobTrees) that did not draw the row. */
         private final int oobTrees;
-        /** {@link #screen} scores with the trees [0, screenTrees). */
-        private final int screenTrees;
-        /** The trees [0, judged) scored the rows last: {@link #without} calibrates on later ones. */
-        private int judged;
         private final Builder b;
         /** Each tree's sample, as row indices. */
         private final int[][] samples;
@@ -190,7 +173,6 @@ final class Forest {
             this.subsample = subsample;
             this.psi = Math.max(2, Math.min(subsample, m / 2));
             this.oobTrees = oobTrees(m, psi, trees);
-            this.screenTrees = oobTrees(m, psi, trees, SCREEN_TREES);
             int limit = 32 - Integer.numberOfLeadingZeros(psi - 1); // ceil(log2 psi)
             this.b = new Builder(rows, rows[0].length, trees, limit, rnd);
             this.samples = new int[trees][];
@@ -232,37 +214,18 @@ final class Forest {
             }
             Forest f = new Forest(b.dims, psi, b, new double[due.length]);
             score(f, 0, oobTrees, due);
-            judged = oobTrees;
-            return f;
-        }
-
-        /**
-         * The forest, with out-of-bag scores of every row from {@link #SCREEN_TREES} trees on
-         * average: cheaper and noisier than {@link #forest}, enough to pick the rows a refit
-         * ({@link #without}) leaves out.
-         */
-        Forest screen() {
-            int m = rows.length;
-            int[] due = new int[m];
-            for (int k = 0; k < m; k++) {
-                due[k] = k;
-            }
-            Forest f = new Forest(b.dims, psi, b, new double[m]);
-            score(f, 0, screenTrees, due);
-            judged = screenTrees;
             return f;
         }
 
         /**
          * The forest grown without the {@code drop} rows, with out-of-bag scores for the newest
-         * {@code oobRows} rows kept, after {@link #screen} or {@link #forest} has scored the rows
-         * (an empty {@code drop} keeps the forest and calibrates it). A tree whose sample holds no dropped row is a uniform draw from
+         * {@code oobRows} rows kept. A tree whose sample holds no dropped row is a uniform draw from
          * the kept rows too, so it is kept; the others are regrown from the kept rows: the result is
          * distributed as a forest grown afresh on the kept rows, at the cost of the trees that drew
          * a dropped row.
          *
-         * <p>The out-of-bag scores come from about {@link #OOB_TREES} trees after the ones that
-         * scored the rows, which had no say in which rows were dropped. Scored by the trees that chose them, the kept rows
+         * <p>The out-of-bag scores come from the trees after the first {@code oobTrees}, which had
+         * no say in which rows were dropped. Scored by the trees that chose them, the kept rows
          * would score low by selection (a row that one of those trees happened to find ordinary was
          * more likely kept), the calibration would be too tight and new points would look rarer
          * than they are: on the NAB files, about 10% more false-positive events over 12 seeds than
@@ -279,8 +242,8 @@ final class Forest {
                 }
             }
             int trees = samples.length;
-            int from = judged;
-            int to = Math.min(trees, judged + oobTrees);
+            int from = oobTrees;
+            int to = Math.min(trees, 2 * oobTrees);
             if (Math.max(2, Math.min(subsample, n / 2)) != psi
                     || (to - from) * (1.0 - (double) psi / n) < OOB_TREES / 2.0) {
                 double[][] keep = new double[n][];

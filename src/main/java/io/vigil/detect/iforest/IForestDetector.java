@@ -265,17 +265,20 @@ public final class IForestDetector implements PointDetector<IForestState> {
         long seed = fitSeed(s);
         double rarity = 1.0 - config.threshold();
         Forest.Growth growth = Forest.grow(raw, config.trees(), config.subsample(), seed);
+        FittedModel model = new FittedModel(growth.forest(raw.length), rarity, config.tailFraction());
+        if (model.trimmed == 0) {
+            return model;
+        }
         // Masking: a past anomaly in the sample (unjudged in the cold start, or not flagged) makes
-        // the next one like it look familiar. The rows the forest itself isolates at the
-        // threshold's rarity, screened out of bag by some of its trees, are left out and the trees
-        // that drew them are grown again; the rest are kept, and the calibration comes from other
-        // trees, which had no say in the drop (Forest.Growth#without). A level shift is not removed
+        // the next one like it look familiar. The rows the first forest itself isolates at the
+        // threshold's rarity are left out and the trees that drew them are grown again (the rest
+        // are kept; the calibration comes from trees that had no say in the drop, see
+        // Forest.Growth#without). A level shift is not removed
         // this way: once a few dozen points sit at the new level they are no longer rare.
-        FittedModel screened = new FittedModel(growth.screen(), rarity, config.tailFraction());
-        double[] oob = screened.forest.oobScores();
+        double[] oob = model.forest.oobScores();
         boolean[] drop = new boolean[raw.length];
         for (int i = 0; i < raw.length; i++) {
-            drop[i] = screened.magnitude(oob[i]) >= screened.cut;
+            drop[i] = model.magnitude(oob[i]) >= model.cut;
         }
         return new FittedModel(growth.without(drop, CALIBRATION_ROWS), rarity, config.tailFraction());
     }
