@@ -40,9 +40,9 @@ import java.util.Map;
  * operator handles one key at a time in event-time order; fitting on another thread would make
  * which model scores which point depend on thread timing, so a backtest would no longer predict
  * the deployed job and a replay after a failure (exactly-once) could publish different anomalies.
- * The cost (JMH on a shared 2-core machine, univariate at the defaults: about 5 ms per fit,
- * most of it the first forest's out-of-bag pass over the whole sample, which finds the rows to
- * mask, see {@link #build}) is amortized over the {@code retrainEvery} points between fits: about
+ * The cost (JMH on a shared 2-core machine, univariate at the defaults: about 5 ms per fit — the
+ * out-of-bag screening of the whole sample for rows to mask and the calibration on the newest
+ * rows, see {@link #build}, then growing the trees) is amortized over the {@code retrainEvery} points between fits: about
  * 15 µs per point at the default 512, 28 µs at 256 (2026-12; RCF raw100 about 60–90 µs on this
  * machine). Retraining every 512 rather than 256 points cost about 1.5 points of NAB standard
  * score (mean over 12 seeds 34.0 → 32.5), the price of the 20 µs budget; a job that can afford
@@ -245,11 +245,11 @@ public final class IForestDetector implements PointDetector<IForestState> {
     }
 
     /**
-     * Grows the forest of the state's current model; {@code raw} is consumed (standardized in
-     * place). When the first forest isolates rows of its own sample at the threshold's rarity,
-     * those rows are dropped and a second forest is grown (see the comment inside).
+     * Grows the forest of the state's current model, counted and timed for the
+     * {@code detector.<name>.retrain*} metrics; {@code raw} is consumed (standardized in place).
+     * Rows of its own sample that the forest isolates at the threshold's rarity are dropped and
+     * the trees that drew them grown again (see the comment inside).
      */
-    /** Builds the model, counted and timed for the {@code detector.<name>.retrain*} metrics. */
     private FittedModel build(IForestState s, double[][] raw) {
         FittedModel[] built = new FittedModel[1];
         retrainClock.time(() -> built[0] = buildUntimed(s, raw));
