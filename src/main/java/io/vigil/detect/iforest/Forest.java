@@ -46,9 +46,10 @@ import java.util.SplittableRandom;
  * (the children of slot i are 2i+1 and 2i+2), so a node keeps no child pointer and every path has
  * the same number of steps. A leaf above the bottom level is padded with pass-through nodes whose
  * range is the whole line (they never isolate and add exactly nothing to the path length) down to
- * copies of the leaf at the bottom. The fixed trip count lets the scorer walk four trees (or four
- * rows) at once without a loop exit per path: a path is a chain of dependent loads, and four
- * independent chains keep the core busy while each waits. The scores are bit-for-bit those of the
+ * copies of the leaf at the bottom. The fixed trip count lets the scorer walk four trees at once
+ * without a loop exit per path: a path is a chain of dependent loads, and four independent chains
+ * keep the core busy while each waits. The out-of-bag pass of a fit, many rows through one tree,
+ * goes level by level instead ({@link #paths}). The scores are bit-for-bit those of the
  * pointer-linked trees this replaced.
  */
 final class Forest {
@@ -166,6 +167,13 @@ final class Forest {
         private final int[] pathCount;
         /** Membership scratch: all false between uses. */
         private final boolean[] member;
+        /** Scratch of {@link Forest#paths}: row lists, paths and survival by row, level bounds. */
+        private final int[] list;
+        private final int[] spare;
+        private final double[] path;
+        private final double[] survive;
+        private final int[] bounds;
+        private final int[] next;
 
         private Growth(double[][] rows, int trees, int subsample, SplittableRandom rnd) {
             int m = rows.length;
@@ -179,6 +187,12 @@ final class Forest {
             this.pathSum = new double[m];
             this.pathCount = new int[m];
             this.member = new boolean[m];
+            this.list = new int[m];
+            this.spare = new int[m];
+            this.path = new double[m];
+            this.survive = new double[m];
+            this.bounds = new int[(1 << limit) + 1];
+            this.next = new int[(1 << limit) + 1];
             int[] order = new int[m];
             for (int i = 0; i < m; i++) {
                 order[i] = i;
@@ -283,37 +297,25 @@ final class Forest {
             }
         }
 
-        /**
-         * Adds the path of each {@code due} row that tree {@code t} did not draw (and 1 to its
-         * count), four rows at a time: independent chains of loads.
-         */
+        /** Adds the path of each {@code due} row that tree {@code t} did not draw (and 1 to its count). */
         private void addPaths(Forest f, int t, int[] due) {
             for (int r : samples[t]) {
                 member[r] = true;
             }
-            int[] out = new int[4];
-            double[] paths = new double[4];
-            int u = 0;
+            int n = 0;
             for (int r : due) {
-                if (member[r]) {
-                    continue;
+                if (!member[r]) {
+                    list[n++] = r;
                 }
-                out[u++] = r;
-                if (u == 4) {
-                    f.path4Rows(t, rows[out[0]], rows[out[1]], rows[out[2]], rows[out[3]], paths);
-                    for (int q = 0; q < 4; q++) {
-                        pathSum[out[q]] += paths[q];
-                        pathCount[out[q]]++;
-                    }
-                    u = 0;
-                }
-            }
-            for (int q = 0; q < u; q++) {
-                pathSum[out[q]] += f.path(t, rows[out[q]]);
-                pathCount[out[q]]++;
             }
             for (int r : samples[t]) {
                 member[r] = false;
+            }
+            int[] done = f.paths(t, b.columns, list, n, spare, path, survive, bounds, next);
+            for (int k = 0; k < n; k++) {
+                int r = done[k];
+                pathSum[r] += path[r];
+                pathCount[r]++;
             }
         }
     }
@@ -454,54 +456,82 @@ final class Forest {
         return sum;
     }
 
-    /** The paths of four rows in tree {@code t}, walked side by side, into {@code out[0..3]}. */
-    private void path4Rows(int t, double[] x0, double[] x1, double[] x2, double[] x3, double[] out) {
+    /**
+     * Paths of the rows {@code a[0, n)} (of the training rows by feature, {@code columns[q][row]})
+     * in tree {@code t}, into {@code h} (indexed by row): the
+     * rows are pushed down the tree level by level, each node's rows partitioned between its
+     * children (scratch {@code b}, at least n long, and the level bounds {@code bounds} and
+     * {@code next}, at least {@code 2^depth + 1} long; {@code s} is scratch indexed by row).
+     * Every row takes the same arithmetic as {@link #path}, so the values are bit for bit its
+     * own; a node's parameters stay in registers while its rows stream past, which keeps the
+     * out-of-bag pass of a fit off the chain of dependent loads a single path is. Returns the
+     * array ({@code a} or {@code b}) that holds the n rows at the end, in leaf order.
+     */
+    int[] paths(int t, double[][] columns, int[] a, int n, int[] b, double[] h, double[] s, int[] bounds,
+            int[] next) {
+        for (int k = 0; k < n; k++) {
+            int r = a[k];
+            h[r] = 0;
+            s[r] = 1.0;
+        }
         float[] in = inner;
         int base = t * innerSlots;
-        int i0 = 0;
-        int i1 = 0;
-        int i2 = 0;
-        int i3 = 0;
-        double h0 = 0;
-        double h1 = 0;
-        double h2 = 0;
-        double h3 = 0;
-        double s0 = 1.0;
-        double s1 = 1.0;
-        double s2 = 1.0;
-        double s3 = 1.0;
+        int[] cur = a;
+        int[] nxt = b;
+        int[] bd = bounds;
+        int[] nb = next;
+        bd[0] = 0;
+        bd[1] = n;
         for (int d = 0; d < depth; d++) {
             int level = d + 1;
-            int o0 = 4 * (base + i0);
-            int o1 = 4 * (base + i1);
-            int o2 = 4 * (base + i2);
-            int o3 = 4 * (base + i3);
-            double v0 = x0[Float.floatToRawIntBits(in[o0 + 3])];
-            double v1 = x1[Float.floatToRawIntBits(in[o1 + 3])];
-            double v2 = x2[Float.floatToRawIntBits(in[o2 + 3])];
-            double v3 = x3[Float.floatToRawIntBits(in[o3 + 3])];
-            double p0 = isolation(v0, in[o0 + 1], in[o0 + 2]);
-            double p1 = isolation(v1, in[o1 + 1], in[o1 + 2]);
-            double p2 = isolation(v2, in[o2 + 1], in[o2 + 2]);
-            double p3 = isolation(v3, in[o3 + 1], in[o3 + 2]);
-            h0 += s0 * p0 * level;
-            h1 += s1 * p1 * level;
-            h2 += s2 * p2 * level;
-            h3 += s3 * p3 * level;
-            s0 *= 1.0 - p0;
-            s1 *= 1.0 - p1;
-            s2 *= 1.0 - p2;
-            s3 *= 1.0 - p3;
-            i0 = 2 * i0 + (v0 < in[o0] ? 1 : 2);
-            i1 = 2 * i1 + (v1 < in[o1] ? 1 : 2);
-            i2 = 2 * i2 + (v2 < in[o2] ? 1 : 2);
-            i3 = 2 * i3 + (v3 < in[o3] ? 1 : 2);
+            int nodes = 1 << d;
+            int first = nodes - 1; // heap index of the level's first node
+            for (int k = 0; k < nodes; k++) {
+                int from = bd[k];
+                int to = bd[k + 1];
+                int lo = from;
+                int hi = to - 1;
+                int o = 4 * (base + first + k);
+                float threshold = in[o];
+                float low = in[o + 1];
+                float high = in[o + 2];
+                double[] column = columns[Float.floatToRawIntBits(in[o + 3])];
+                for (int j = from; j < to; j++) {
+                    int r = cur[j];
+                    double v = column[r];
+                    double p = isolation(v, low, high);
+                    if (p > 0) { // p = 0 would leave both unchanged
+                        h[r] += s[r] * p * level;
+                        s[r] *= 1.0 - p;
+                    }
+                    // left rows fill [from, lo) upwards, right ones (to - 1 ... lo] downwards;
+                    // writing both slots keeps the loop free of a branch on the split
+                    nxt[lo] = r;
+                    nxt[hi] = r;
+                    int left = v < threshold ? 1 : 0;
+                    lo += left;
+                    hi -= 1 - left;
+                }
+                nb[2 * k] = from;
+                nb[2 * k + 1] = lo;
+            }
+            nb[2 * nodes] = n;
+            int[] swap = cur;
+            cur = nxt;
+            nxt = swap;
+            swap = bd;
+            bd = nb;
+            nb = swap;
         }
-        int lb = t * (innerSlots + 1) - innerSlots;
-        out[0] = h0 + s0 * leaf[lb + i0];
-        out[1] = h1 + s1 * leaf[lb + i1];
-        out[2] = h2 + s2 * leaf[lb + i2];
-        out[3] = h3 + s3 * leaf[lb + i3];
+        int lb = t * (innerSlots + 1);
+        for (int k = 0, leaves = innerSlots + 1; k < leaves; k++) {
+            float value = leaf[lb + k];
+            for (int j = bd[k]; j < bd[k + 1]; j++) {
+                int r = cur[j];
+                h[r] = h[r] + s[r] * value;
+            }
+        }
+        return cur;
     }
 
     /** Probability that a node with split range [l, u] splits off a point at v outside it. */
