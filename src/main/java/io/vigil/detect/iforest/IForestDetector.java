@@ -40,15 +40,15 @@ import java.util.Map;
  * operator handles one key at a time in event-time order; fitting on another thread would make
  * which model scores which point depend on thread timing, so a backtest would no longer predict
  * the deployed job and a replay after a failure (exactly-once) could publish different anomalies.
- * The cost (JMH on a shared 2-core machine, univariate at the defaults: about 5 ms per fit — the
- * out-of-bag screening of the whole sample for rows to mask and the calibration on the newest
- * rows, see {@link #build}, then growing the trees) is amortized over the {@code retrainEvery} points between fits: about
- * 15 µs per point at the default 512, 28 µs at 256 (2026-12; RCF raw100 about 60–90 µs on this
- * machine). Retraining every 512 rather than 256 points cost about 1.5 points of NAB standard
- * score (mean over 12 seeds 34.0 → 32.5), the price of the 20 µs budget; a job that can afford
- * the time sets 256.
+ * The cost (JMH on a shared 2-core machine, univariate at the defaults: about 6.5 ms per fit — the
+ * out-of-bag pass over the whole sample that finds the rows to mask, the calibration pass over the
+ * newest rows, growing the trees; see {@link #build}) is amortized over the {@code retrainEvery}
+ * points between fits: about 17 µs per point at the default 512, 28 µs at 256 (2026-12; RCF
+ * raw100 about 50 µs in the same run). Retraining every 512 rather than 256 points costs about 2
+ * points of NAB standard score (mean over 12 seeds 35.0 → 32.8), the price of a 20 µs budget; a
+ * job that can afford the time sets 256.
  *
- * <p><b>Model and state.</b> The fitted forest (about 200 KB at the defaults) is not state: the
+ * <p><b>Model and state.</b> The fitted forest (about 280 KB of heap at the defaults) is not state: the
  * state keeps the raw points from which the training rows are recomputed, the standardization,
  * the seed and the model version, and a 128-bit content hash of them ({@link IForestState}). This
  * instance keeps an
