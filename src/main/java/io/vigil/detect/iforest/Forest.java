@@ -281,6 +281,11 @@ final class Forest {
             return f;
         }
 
+        /** The rows tree {@code t} was grown on (not a copy). */
+        int[] sample(int t) {
+            return samples[t];
+        }
+
         /** Sets {@code f}'s out-of-bag scores of the {@code due} rows from the trees [from, to). */
         private void score(Forest f, int from, int to, int[] due) {
             for (int r : due) {
@@ -382,7 +387,7 @@ final class Forest {
      * form). Pass-through slots have gap 0, so they add exactly 0 to {@code h} and leave
      * {@code survive} unchanged.
      */
-    private double path(int t, double[] x) {
+    double path(int t, double[] x) {
         float[] in = inner;
         int base = t * innerSlots;
         int i = 0;
@@ -458,9 +463,8 @@ final class Forest {
 
     /**
      * Paths of the rows {@code a[0, n)} (of the training rows by feature, {@code columns[q][row]})
-     * in tree {@code t}, into {@code h} (indexed by row): the
-     * rows are pushed down the tree level by level, each node's rows partitioned between its
-     * children (scratch {@code b}, at least n long, and the level bounds {@code bounds} and
+     * in tree {@code t}, into {@code h} (indexed by row): the rows are pushed down the tree level
+     * by level, each node's rows partitioned between its children (scratch {@code b}, at least n long, and the level bounds {@code bounds} and
      * {@code next}, at least {@code 2^depth + 1} long; {@code s} is scratch indexed by row).
      * Every row takes the same arithmetic as {@link #path}, so the values are bit for bit its
      * own; a node's parameters stay in registers while its rows stream past, which keeps the

@@ -141,13 +141,17 @@ class IForestDetectorTest {
         assertThat(total).isGreaterThanOrEqualTo(SEEDS.length * 5 / 2); // 2.5 burst points per seed
     }
 
-    /** The verdicts at t = 2200 (an error burst) and t = 2600 (a latency jump), then the other alerts' times. */
-    private static List<Object> multivariateRun(long seed) {
+    /** The verdicts at t = 2200 (an error burst) and t = 2600 (a latency jump), and the other alerts' times. */
+    private record MultivariateRun(PointVerdict errorBurst, PointVerdict latencyJump, List<Integer> others) {}
+
+    private static MultivariateRun multivariateRun(long seed) {
         SplittableRandom r = new SplittableRandom(21);
         String[] fields = {"price", "load", "latency", "errors"};
         IForestDetector d = new IForestDetector(IForestConfig.builder().seed(seed).build());
         IForestState s = d.newState();
-        List<Object> out = new ArrayList<>(List.of(PointVerdict.COLD, PointVerdict.COLD));
+        PointVerdict errorBurst = PointVerdict.COLD;
+        PointVerdict latencyJump = PointVerdict.COLD;
+        List<Integer> others = new ArrayList<>();
         for (int t = 0; t < 3000; t++) {
             double common = 5 * Math.sin(2 * Math.PI * t / 96) + gaussian(r);
             double[] x = {100 + 2 * common + 0.5 * gaussian(r), 40 + common + 0.5 * gaussian(r),
@@ -160,22 +164,22 @@ class IForestDetectorTest {
             }
             PointVerdict v = d.update(s, t * 60_000L, fields, x);
             if (t == 2200) {
-                out.set(0, v);
+                errorBurst = v;
             } else if (t == 2600) {
-                out.set(1, v);
+                latencyJump = v;
             } else if (v.anomaly() && !(t > 2200 && t <= 2202) && !(t > 2600 && t <= 2602)) {
-                out.add(t);
+                others.add(t);
             }
         }
-        return out;
+        return new MultivariateRun(errorBurst, latencyJump, others);
     }
 
     @Test
     void multivariateAnomaliesAreFoundAndAttributedToTheirField() {
-        List<Object> run = multivariateRun(42);
-        PointVerdict errorBurst = (PointVerdict) run.get(0);
-        PointVerdict latencyJump = (PointVerdict) run.get(1);
-        System.out.println("multivariate other alerts " + run.subList(2, run.size()) + "; errors burst: "
+        MultivariateRun run = multivariateRun(42);
+        PointVerdict errorBurst = run.errorBurst();
+        PointVerdict latencyJump = run.latencyJump();
+        System.out.println("multivariate other alerts " + run.others() + "; errors burst: "
                 + errorBurst.explanation() + ", contributions " + java.util.Arrays.toString(errorBurst.contribution())
                 + "; latency jump: score " + latencyJump.score() + ", contributions "
                 + java.util.Arrays.toString(latencyJump.contribution()));
@@ -189,7 +193,7 @@ class IForestDetectorTest {
         assertThat(latencyJump.attributes(2)).isTrue();
         assertThat(latencyJump.attributes(3)).isFalse();
         assertThat(latencyJump.expected(2)).isBetween(170.0, 230.0); // the recent median, before the jump
-        assertThat(run.size() - 2).isLessThanOrEqualTo(3);
+        assertThat(run.others()).hasSizeLessThanOrEqualTo(3);
     }
 
     @Test
@@ -199,10 +203,10 @@ class IForestDetectorTest {
         // the top 0.5% (contamination 0.005 would flag it) but stays under the auto cut (1e-3)
         double[] scores = new double[SEEDS.length];
         for (int k = 0; k < SEEDS.length; k++) {
-            List<Object> run = multivariateRun(SEEDS[k]);
-            scores[k] = ((PointVerdict) run.get(1)).score();
-            assertThat(((PointVerdict) run.get(0)).anomaly()).as("error burst, seed %d", SEEDS[k]).isTrue();
-            assertThat(run.size() - 2).as("other alerts, seed %d", SEEDS[k]).isLessThanOrEqualTo(4);
+            MultivariateRun run = multivariateRun(SEEDS[k]);
+            scores[k] = run.latencyJump().score();
+            assertThat(run.errorBurst().anomaly()).as("error burst, seed %d", SEEDS[k]).isTrue();
+            assertThat(run.others()).as("other alerts, seed %d", SEEDS[k]).hasSizeLessThanOrEqualTo(4);
         }
         System.out.println("multivariate latency jump scores by seed " + java.util.Arrays.toString(scores));
         java.util.Arrays.sort(scores);
